@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The pipeline: Git → History ─┐
+//               Documents ─────┴→ SiteModel → Outputs → SopsiteKit → sopsite
+// Every module may import SOPCore; nothing imports upward (see README, "Architecture").
+let package = Package(
+    name: "sopsite",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sopsite", targets: ["sopsite"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
+                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+
+        .target(name: "SOPCore"),
+        .target(name: "Git", dependencies: ["SOPCore", "CGit2"]),
+        .target(name: "GFM", dependencies: ["SOPCore", "CCmarkGFM"]),
+        .target(name: "History", dependencies: ["SOPCore", "Git"]),
+        .target(name: "Documents", dependencies: ["SOPCore", "GFM", .product(name: "Yams", package: "Yams")]),
+        .target(name: "SiteModel", dependencies: ["SOPCore", "History", "Documents"]),
+        .target(name: "Outputs", dependencies: ["SOPCore", "SiteModel", "GFM", .product(name: "Mustache", package: "swift-mustache")]),
+        .target(name: "SopsiteKit", dependencies: ["SOPCore", "Git", "History", "Documents", "SiteModel", "Outputs"]),
+        .executableTarget(name: "sopsite", dependencies: ["SopsiteKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        .target(name: "TestSupport", dependencies: ["SOPCore", "Git"]),
+
+        .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
+        .testTarget(name: "GFMTests", dependencies: ["GFM"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History", "Git", "TestSupport"]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
+        .testTarget(name: "SiteModelTests", dependencies: ["SiteModel", "History", "Documents"]),
+        .testTarget(name: "SopsiteKitTests", dependencies: ["SopsiteKit", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,184 @@
+import CCmarkGFM
+import Foundation
+import SOPCore
+
+/// A heading of a rendered document, with the anchor its `<hN>` tag carries.
+public struct MarkdownHeading: Hashable, Sendable {
+    public let level: Int
+    public let text: String
+    /// Stable anchor: GitHub's rule (lowercase, spaces to `-`, punctuation dropped, `-1`, `-2` for repeats).
+    public let anchor: String
+    /// 1-based file line.
+    public let line: Int
+}
+
+/// A link or image destination as written, with its file line; given to the resolver to rewrite.
+public struct MarkdownLink: Hashable, Sendable {
+    public let destination: String
+    public let isImage: Bool
+    /// 1-based file line.
+    public let line: Int
+    /// For images: the alt text (empty when missing).
+    public let text: String
+}
+
+/// What rendering one Markdown body produced.
+public struct RenderedMarkdown: Sendable {
+    /// HTML from cmark-gfm, headings with `id` attributes. Safe to insert unescaped: raw HTML is omitted and dangerous
+    /// URLs (`javascript:`, `vbscript:`, `file:`, non-image `data:`) are emptied unless `allowRawHTML` was set.
+    public let html: String
+    /// The text of the level-one heading removed from the top of the body (see `dropLeadingTitle`), if any.
+    public let title: String?
+    public let headings: [MarkdownHeading]
+    public let links: [MarkdownLink]
+    /// The words of the body without markup, blocks separated by newlines: for search and excerpts.
+    public let plainText: String
+}
+
+/// Renders GitHub-flavoured Markdown with cmark-gfm (the renderer GitHub uses): tables, strikethrough, autolinks,
+/// tag filter and task lists. One parser per call, so renders may run concurrently.
+public struct MarkdownRenderer: Sendable {
+    /// Pass raw HTML through. Off by default: the only place sopsite decides on `CMARK_OPT_UNSAFE`.
+    public let allowRawHTML: Bool
+
+    public init(allowRawHTML: Bool = false) {
+        self.allowRawHTML = allowRawHTML
+        Self.registerExtensions
+    }
+
+    // Registration mutates a global list in cmark-gfm: do it once, before any concurrent parse.
+    private static let registerExtensions: Void = { cmark_gfm_core_extensions_ensure_registered() }()
+
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
+
+    /// Renders `markdown`.
+    /// - Parameters:
+    ///   - firstLine: the file line the body starts on (after front matter), so reported lines are file lines.
+    ///   - dropLeadingTitle: remove a level-one heading that is the first block and report its text as `title`
+    ///     (the page template shows the title itself, as MkDocs Material does).
+    ///   - resolveLink: returns the URL to use for a link or image, or nil to keep it as written.
+    public func render(_ markdown: String, firstLine: Int = 1, dropLeadingTitle: Bool = false,
+                       resolveLink: (MarkdownLink) -> String? = { _ in nil }) -> RenderedMarkdown {
+        let options = CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES | CMARK_OPT_GITHUB_PRE_LANG | (allowRawHTML ? CMARK_OPT_UNSAFE : 0)
+        guard let parser = cmark_parser_new(options) else { fatalError("cmark_parser_new: out of memory") }
+        defer { cmark_parser_free(parser) }
+        for name in Self.extensionNames {
+            if let syntax = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, syntax) }
+        }
+        markdown.utf8CString.withUnsafeBufferPointer { buffer in
+            cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
+        }
+        guard let document = cmark_parser_finish(parser) else { fatalError("cmark_parser_finish: out of memory") }
+        defer { cmark_node_free(document) }
+        let lineOffset = firstLine - 1
+
+        var title: String?
+        if dropLeadingTitle, let first = cmark_node_first_child(document),
+           cmark_node_get_type(first) == CMARK_NODE_HEADING, cmark_node_get_heading_level(first) == 1 {
+            title = Self.plainText(of: first).trimmingCharacters(in: .whitespacesAndNewlines)
+            cmark_node_unlink(first)
+            cmark_node_free(first)
+        }
+
+        var headings: [MarkdownHeading] = []
+        var links: [MarkdownLink] = []
+        var anchors = AnchorSet()
+        let iterator = cmark_iter_new(document)
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            let line = Int(cmark_node_get_start_line(node)) + lineOffset
+            if type == CMARK_NODE_HEADING {
+                let text = Self.plainText(of: node).trimmingCharacters(in: .whitespacesAndNewlines)
+                headings.append(MarkdownHeading(level: Int(cmark_node_get_heading_level(node)), text: text,
+                                                anchor: anchors.claim(text), line: line))
+            } else if type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE {
+                let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                let link = MarkdownLink(destination: destination, isImage: type == CMARK_NODE_IMAGE, line: line,
+                                        text: type == CMARK_NODE_IMAGE ? Self.plainText(of: node) : "")
+                links.append(link)
+                if let replacement = resolveLink(link) { cmark_node_set_url(node, replacement) }
+            }
+        }
+
+        let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser))
+        let html = rendered.map { String(cString: $0) } ?? ""
+        free(rendered)
+        return RenderedMarkdown(html: Self.addAnchors(html, headings: headings), title: title, headings: headings,
+                                links: links, plainText: Self.plainText(of: document).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Gives the n-th `<hN>` tag the n-th heading's id. cmark emits heading tags without attributes, and with raw HTML
+    /// omitted no other `<hN>` can appear; with raw HTML allowed, a writer's own heading tags may shift ids (documented).
+    static func addAnchors(_ html: String, headings: [MarkdownHeading]) -> String {
+        guard !headings.isEmpty else { return html }
+        var result = ""
+        result.reserveCapacity(html.utf8.count + headings.count * 24)
+        var rest = Substring(html)
+        for heading in headings {
+            let tag = "<h\(heading.level)>"
+            guard let range = rest.range(of: tag) else { break }
+            result += rest[..<range.lowerBound]
+            result += "<h\(heading.level) id=\"\(heading.anchor)\">"
+            rest = rest[range.upperBound...]
+        }
+        result += rest
+        return result
+    }
+
+    /// The text content of a node: text, code and code blocks; blocks separated by newlines.
+    static func plainText(of node: OpaquePointer) -> String {
+        var out = ""
+        appendText(of: node, to: &out)
+        return out
+    }
+
+    private static func appendText(of node: OpaquePointer, to out: inout String) {
+        let type = cmark_node_get_type(node)
+        switch type {
+        case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK:
+            if let literal = cmark_node_get_literal(node) { out += String(cString: literal) }
+        case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+            out += " "
+        default:
+            break
+        }
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            appendText(of: current, to: &out)
+            child = cmark_node_next(current)
+        }
+        if type.rawValue & UInt32(CMARK_NODE_TYPE_MASK) == UInt32(CMARK_NODE_TYPE_BLOCK), !out.hasSuffix("\n") {
+            out += "\n"
+        }
+    }
+}
+
+/// GitHub's heading-anchor rule, with `-1`, `-2` suffixes for repeats within a page.
+struct AnchorSet {
+    private var used: [String: Int] = [:]
+
+    mutating func claim(_ text: String) -> String {
+        let base = Self.slug(text)
+        let key = base.isEmpty ? "section" : base
+        if let count = used[key] {
+            used[key] = count + 1
+            return "\(key)-\(count)"
+        }
+        used[key] = 1
+        return key
+    }
+
+    /// Lowercase; letters, digits, `-` and `_` kept (any script); spaces become `-`; everything else dropped.
+    static func slug(_ text: String) -> String {
+        var out = ""
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar == " " { out += "-" } else if scalar == "-" || scalar == "_" || scalar.properties.isAlphabetic
+                || scalar.properties.numericType != nil { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,68 @@
+import CGit2
+
+/// A SHA-1 object id, 20 bytes, held as plain integers so it is a cheap `Hashable` value.
+public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    let high: UInt64
+    let middle: UInt64
+    let low: UInt32
+
+    init(_ oid: git_oid) {
+        var h: UInt64 = 0, m: UInt64 = 0, l: UInt32 = 0
+        withUnsafeBytes(of: oid.id) { bytes in
+            for i in 0..<8 { h = h << 8 | UInt64(bytes[i]) }
+            for i in 8..<16 { m = m << 8 | UInt64(bytes[i]) }
+            for i in 16..<20 { l = l << 8 | UInt32(bytes[i]) }
+        }
+        high = h
+        middle = m
+        low = l
+    }
+
+    /// Parses 40 hexadecimal digits.
+    public init?(hex: String) {
+        var oid = git_oid()
+        guard hex.utf8.count == 40, git_oid_fromstr(&oid, hex) == 0 else { return nil }
+        self.init(oid)
+    }
+
+    var raw: git_oid {
+        var oid = git_oid()
+        withUnsafeMutableBytes(of: &oid.id) { bytes in
+            for i in 0..<8 { bytes[i] = UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64(i))) }
+            for i in 0..<8 { bytes[8 + i] = UInt8(truncatingIfNeeded: middle >> (56 - 8 * UInt64(i))) }
+            for i in 0..<4 { bytes[16 + i] = UInt8(truncatingIfNeeded: low >> (24 - 8 * UInt32(i))) }
+        }
+        return oid
+    }
+
+    /// 40 lowercase hexadecimal digits.
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(40)
+        func put(_ value: UInt64, bytes: Int) {
+            for i in stride(from: bytes - 1, through: 0, by: -1) {
+                let byte = UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))
+                out.append(digits[Int(byte >> 4)])
+                out.append(digits[Int(byte & 0xF)])
+            }
+        }
+        put(high, bytes: 8)
+        put(middle, bytes: 8)
+        put(UInt64(low), bytes: 4)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public var description: String { hex }
+
+    public static func < (lhs: ObjectID, rhs: ObjectID) -> Bool {
+        (lhs.high, lhs.middle, lhs.low) < (rhs.high, rhs.middle, rhs.low)
+    }
+
+    /// The id Git gives `bytes` stored as a blob (`git hash-object`), without writing anything.
+    public static func blob(hashing bytes: [UInt8]) -> ObjectID {
+        var oid = git_oid()
+        _ = bytes.withUnsafeBytes { git_odb_hash(&oid, $0.baseAddress, $0.count, GIT_OBJECT_BLOB) }
+        return ObjectID(oid)
+    }
+}

@@ -1,0 +1,198 @@
+import CGit2
+import Foundation
+import SOPCore
+
+/// An open Git repository. Owns its libgit2 handle; use one `Repository` from one task at a time
+/// (libgit2 objects are not thread-safe; open a second one for a second reader).
+public final class Repository: @unchecked Sendable {
+    // @unchecked: the handle is only touched by the task that owns this object (documented above).
+    let handle: OpaquePointer
+
+    /// The folder holding the working tree (nil for a bare repository), with a trailing `/` removed.
+    public let workingDirectory: String?
+    /// The `.git` folder.
+    public let gitDirectory: String
+
+    private init(handle: OpaquePointer) {
+        self.handle = handle
+        workingDirectory = git_repository_workdir(handle).map { Self.trimSlash(String(cString: $0)) }
+        gitDirectory = Self.trimSlash(String(cString: git_repository_path(handle)))
+    }
+
+    deinit {
+        git_repository_free(handle)
+        git_libgit2_shutdown()
+    }
+
+    private static func trimSlash(_ path: String) -> String {
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
+
+    /// Opens the repository whose working tree (or bare folder) is exactly `path` (no search upwards).
+    /// - Throws: `GitError` with a message that says what to do: no repository there, or one owned by another user
+    ///   (libgit2 1.5 reports that as "config value 'safe.directory' was not found", which misleads).
+    public static func open(at path: String) throws(GitError) -> Repository {
+        git_libgit2_init()
+        // Reading is all sopsite does; turning strict hash verification off saved 30–50 % of the history pass
+        // (stack notes §3) and objects are still checked by zlib's checksum.
+        _ = sopsite_git_set_strict_hash_verification(0)
+        _ = sopsite_git_set_cache_object_limit(GIT_OBJECT_TREE, 1 << 20)
+        _ = sopsite_git_set_cache_max_size(1 << 30)
+        var handle: OpaquePointer?
+        let code = git_repository_open_ext(&handle, path, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil)
+        guard code == 0, let handle else {
+            let error = GitError.last("git_repository_open_ext", code)
+            git_libgit2_shutdown()
+            if let owner = foreignOwner(of: path) {
+                throw GitError(function: "open", code: code, message:
+                    "the repository at \(path) is owned by user id \(owner), not by you (user id \(geteuid())); Git refuses such "
+                    + "repositories (\"dubious ownership\"). If you trust it, run: git config --global --add safe.directory \(path)")
+            }
+            if code == GIT_ENOTFOUND.rawValue {
+                throw GitError(function: "open", code: code, message:
+                    "\(path) is not a Git repository (no .git folder there); run sopsite from the repository's top folder or pass --repo")
+            }
+            throw error
+        }
+        return Repository(handle: handle)
+    }
+
+    /// The uid owning `path/.git` (or `path`) when it is not the current user, else nil.
+    private static func foreignOwner(of path: String) -> UInt32? {
+        for candidate in [path + "/.git", path] {
+            var info = stat()
+            if stat(candidate, &info) == 0 {
+                return info.st_uid == geteuid() ? nil : info.st_uid
+            }
+        }
+        return nil
+    }
+
+    /// True when the repository is a shallow clone: its history stops early and dates would be wrong.
+    public var isShallow: Bool { git_repository_is_shallow(handle) == 1 }
+
+    public var isBare: Bool { git_repository_is_bare(handle) == 1 }
+
+    /// The commit HEAD points at, or nil when HEAD is unborn (a repository with no commits yet).
+    public func headCommit() throws(GitError) -> ObjectID? {
+        if git_repository_head_unborn(handle) == 1 { return nil }
+        var oid = git_oid()
+        try check("git_reference_name_to_id", git_reference_name_to_id(&oid, handle, "HEAD"))
+        return ObjectID(oid)
+    }
+
+    /// Every commit reachable from `tip`, newest first in topological order (each commit before its parents;
+    /// ties by commit time, as `git log --topo-order`).
+    /// - Throws: `GitError` when the walk fails or stops before its end (a shallow clone's missing parents).
+    public func walk(from tip: ObjectID) throws(GitError) -> [CommitInfo] {
+        var walker: OpaquePointer?
+        try check("git_revwalk_new", git_revwalk_new(&walker, handle))
+        defer { git_revwalk_free(walker) }
+        try check("git_revwalk_sorting", git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue))
+        var start = tip.raw
+        try check("git_revwalk_push", git_revwalk_push(walker, &start))
+        var commits: [CommitInfo] = []
+        var oid = git_oid()
+        while true {
+            let code = git_revwalk_next(&oid, walker)
+            if code == GIT_ITEROVER.rawValue { break }
+            // A loop that stopped on any other code would silently present a short history (stack notes §6.1).
+            try check("git_revwalk_next", code)
+            commits.append(try commit(ObjectID(oid)))
+        }
+        return commits
+    }
+
+    /// One commit's header facts.
+    public func commit(_ id: ObjectID) throws(GitError) -> CommitInfo {
+        var raw = id.raw
+        var commit: OpaquePointer?
+        try check("git_commit_lookup", git_commit_lookup(&commit, handle, &raw))
+        defer { git_commit_free(commit) }
+        var parents: [ObjectID] = []
+        for index in 0..<git_commit_parentcount(commit) {
+            parents.append(ObjectID(git_commit_parent_id(commit, index).pointee))
+        }
+        let message = git_commit_message(commit).map { Self.text($0) } ?? ""
+        let subject = git_commit_summary(commit).map { Self.text($0) } ?? ""
+        return CommitInfo(id: id, parents: parents,
+                          author: Self.signature(git_commit_author(commit)),
+                          committer: Self.signature(git_commit_committer(commit)),
+                          subject: subject, message: message)
+    }
+
+    static func text(_ pointer: UnsafePointer<CChar>) -> String {
+        // Repair, never trap, on a message or name that is not UTF-8.
+        String(decoding: UnsafeRawBufferPointer(start: pointer, count: strlen(pointer)), as: UTF8.self)
+    }
+
+    static func signature(_ pointer: UnsafePointer<git_signature>?) -> Signature {
+        guard let sig = pointer?.pointee else {
+            return Signature(name: "", email: "", time: Instant(secondsSinceEpoch: 0, offsetMinutes: 0))
+        }
+        return Signature(name: sig.name.map { text($0) } ?? "", email: sig.email.map { text($0) } ?? "",
+                         time: Instant(secondsSinceEpoch: sig.when.time, offsetMinutes: Int(sig.when.offset)))
+    }
+
+    /// The tree of a commit.
+    public func treeID(of commit: ObjectID) throws(GitError) -> ObjectID {
+        var raw = commit.raw
+        var handle: OpaquePointer?
+        try check("git_commit_lookup", git_commit_lookup(&handle, self.handle, &raw))
+        defer { git_commit_free(handle) }
+        return ObjectID(git_commit_tree_id(handle).pointee)
+    }
+
+    /// The files (blobs and symlinks, not submodules) of `tree` under `folder` ("" for all), sorted by path.
+    public func files(in tree: ObjectID, under folder: RepoPath = RepoPath("")) throws(GitError) -> [TreeFile] {
+        var files: [TreeFile] = []
+        var root = tree
+        if !folder.value.isEmpty {
+            let tree = try lookupTree(tree)
+            defer { git_tree_free(tree) }
+            var entry: OpaquePointer?
+            let code = git_tree_entry_bypath(&entry, tree, folder.value)
+            if code == GIT_ENOTFOUND.rawValue { return [] }
+            try check("git_tree_entry_bypath", code)
+            defer { git_tree_entry_free(entry) }
+            guard git_tree_entry_type(entry) == GIT_OBJECT_TREE else { return [] }
+            root = ObjectID(git_tree_entry_id(entry).pointee)
+        }
+        try collect(tree: root, prefix: folder, into: &files)
+        return files.sorted { $0.path < $1.path }
+    }
+
+    private func collect(tree id: ObjectID, prefix: RepoPath, into files: inout [TreeFile]) throws(GitError) {
+        let tree = try lookupTree(id)
+        defer { git_tree_free(tree) }
+        for index in 0..<git_tree_entrycount(tree) {
+            let entry = git_tree_entry_byindex(tree, index)
+            let name = Self.text(git_tree_entry_name(entry))
+            let oid = ObjectID(git_tree_entry_id(entry).pointee)
+            let mode = git_tree_entry_filemode(entry)
+            switch git_tree_entry_type(entry) {
+            case GIT_OBJECT_TREE: try collect(tree: oid, prefix: prefix.appending(name), into: &files)
+            case GIT_OBJECT_BLOB: files.append(TreeFile(path: prefix.appending(name), blob: oid, isSymlink: mode == GIT_FILEMODE_LINK))
+            default: continue  // submodule (a commit entry): not a file of this repository
+            }
+        }
+    }
+
+    func lookupTree(_ id: ObjectID) throws(GitError) -> OpaquePointer? {
+        var raw = id.raw
+        var tree: OpaquePointer?
+        try check("git_tree_lookup", git_tree_lookup(&tree, handle, &raw))
+        return tree
+    }
+
+    /// The bytes of a blob.
+    public func blob(_ id: ObjectID) throws(GitError) -> [UInt8] {
+        var raw = id.raw
+        var blob: OpaquePointer?
+        try check("git_blob_lookup", git_blob_lookup(&blob, handle, &raw))
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let content = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: content, count: size))
+    }
+}

@@ -1,0 +1,149 @@
+import Git
+import History
+import SOPCore
+import Testing
+import TestSupport
+
+/// Facts derived by the one-pass index, checked against `git log --follow` on the same repository.
+@Suite struct HistoryIndexTests {
+    /// The index's view of `path`, as the lines `git log --follow --format=%H%x09%an%x09%ae%x09%aI%x09%s` prints.
+    func lines(_ history: DocumentHistory) -> [String] {
+        history.commits.map { "\($0.id)\t\($0.authorName)\t\($0.authorEmail)\t\($0.authorTime.iso8601)\t\($0.subject)" }
+    }
+
+    @Test("renames, moves across process folders, an edit with a move, a merge and a re-created path match git log --follow")
+    func storyMatchesGit() throws {
+        let repo = try GitFixture()
+        try repo.commit("Add refund SOP", by: .alice, at: "2021-01-10T09:00:00+01:00",
+                        write: ["content/support/refund.md": "# Refund\n\n1. Check the order.\n2. Refund it.\n",
+                                "content/support/escalate.md": "# Escalate\n\n1. Call the lead.\n",
+                                "README.md": "outside content\n"])
+        try repo.commit("Clarify refund limits", by: .bob, at: "2021-03-02T16:30:00-05:00",
+                        write: ["content/support/refund.md": "# Refund\n\n1. Check the order.\n2. Refund up to 500 EUR.\n"])
+        try repo.commit("Move refunds to finance", by: .carol, at: "2021-06-01T08:00:00+08:00",
+                        move: [("content/support/refund.md", "content/finance/refund.md")])
+        try repo.branch("feature")
+        try repo.commit("Escalation: add paging", by: .dave, at: "2021-07-01T10:00:00+02:00",
+                        write: ["content/support/escalate.md": "# Escalate\n\n1. Call the lead.\n2. Page on-call.\n"], on: "feature")
+        try repo.commit("Refund: note VAT", by: .alice, at: "2021-07-02T10:00:00+00:00",
+                        write: ["content/finance/refund.md": "# Refund\n\n1. Check the order.\n2. Refund up to 500 EUR.\n3. Note VAT.\n"])
+        try repo.merge("feature", "Merge branch 'feature'", by: .bob, at: "2021-07-05T12:00:00+00:00")
+        // A move with a small edit: still a rename at git's 50 % similarity.
+        try repo.commit("Rename and retitle", by: .bob, at: "2022-01-15T11:00:00-08:00",
+                        write: ["content/finance/process-a-refund.md": "# Process a refund\n\n1. Check the order.\n2. Refund up to 500 EUR.\n3. Note VAT.\n"],
+                        move: [("content/finance/refund.md", "content/finance/process-a-refund.md")])
+        try repo.commit("Retire old checklist", by: .carol, at: "2022-02-01T09:00:00+00:00",
+                        write: ["content/support/checklist.md": "# Checklist\n\n- a\n"])
+        try repo.commit("Remove checklist", by: .carol, at: "2022-03-01T09:00:00+00:00", delete: ["content/support/checklist.md"])
+        try repo.commit("New checklist", by: .dave, at: "2022-04-01T09:00:00+00:00",
+                        write: ["content/support/checklist.md": "# Completely different\n\nNew text entirely here.\n"])
+
+        let index = try HistoryIndex.build(from: repo.repository, options: .init(folder: RepoPath("content"))).value
+        #expect(index.paths.map(\.value) == ["content/finance/process-a-refund.md", "content/support/checklist.md", "content/support/escalate.md"])
+        for path in index.paths {
+            let history = try #require(index[path])
+            #expect(lines(history) == (try repo.gitLogFollow(path.value)), "\(path)")
+        }
+        let refund = try #require(index[RepoPath("content/finance/process-a-refund.md")])
+        #expect(refund.commits.count == 5)
+        #expect(refund.created.authorName == "Alice Adams")
+        #expect(refund.created.authorTime.iso8601 == "2021-01-10T09:00:00+01:00")
+        #expect(refund.lastChange.authorTime.iso8601 == "2022-01-15T11:00:00-08:00")
+        #expect(refund.previousPaths.map(\.value) == ["content/finance/refund.md", "content/support/refund.md"])
+        #expect(refund.contributors.map(\.name) == ["Alice Adams", "Bob Brown", "Carol Chen"])
+        let escalate = try #require(index[RepoPath("content/support/escalate.md")])
+        #expect(escalate.commits.map(\.subject) == ["Escalation: add paging", "Add refund SOP"])
+    }
+
+    @Test("B02: a pure move keeps the history: 4 commits, created by Alice, last change by Dave")
+    func fieldCaseB02() throws {
+        let repo = try GitFixture()
+        try repo.commit("add failover", by: .init("Alice", "alice@example.test"), at: "2020-02-03T10:00:00+00:00",
+                        write: ["runbooks/db-failover.md": "# DB failover\n\nPromote replica.\n"])
+        try repo.commit("lag check", by: .init("Bob", "bob@example.test"), at: "2020-06-01T11:00:00+01:00",
+                        write: ["runbooks/db-failover.md": "# DB failover\n\nPromote replica.\nCheck lag first.\n"])
+        try repo.commit("move", by: .init("Carol", "carol@example.test"), at: "2021-01-04T09:00:00+00:00",
+                        move: [("runbooks/db-failover.md", "procedures/database/failover.md")])
+        try repo.commit("notify", by: .init("Dave", "dave@example.test"), at: "2021-07-19T16:30:00-04:00",
+                        write: ["procedures/database/failover.md": "# DB failover\n\nPromote replica.\nCheck lag first.\nNotify on-call.\n"])
+        let history = try #require(try HistoryIndex.build(from: repo.repository).value[RepoPath("procedures/database/failover.md")])
+        #expect(history.commits.count == 4)
+        #expect(history.created.authorTime.iso8601 == "2020-02-03T10:00:00+00:00")
+        #expect(history.created.authorName == "Alice")
+        #expect(history.lastChange.authorTime.iso8601 == "2021-07-19T16:30:00-04:00")
+        #expect(history.lastChange.authorName == "Dave")
+        #expect(Set(history.contributors.map(\.name)) == ["Alice", "Bob", "Carol", "Dave"])
+        if GitFixture.hasGitCommand { #expect(lines(history) == (try repo.gitLogFollow("procedures/database/failover.md"))) }
+    }
+
+    @Test("B03: non-ASCII paths keep their letters")
+    func fieldCaseB03() throws {
+        let repo = try GitFixture()
+        try repo.commit("add", by: .init("Alice", "alice@example.test"), at: "2022-09-01T08:00:00+02:00",
+                        write: ["procédures/redémarrage.md": "# Redémarrage\n\nÉtape 1.\n", "手順/再起動.md": "# 再起動\n\n手順。\n",
+                                "saluton.md": "# Saluton\n"])
+        try repo.commit("edit", by: .init("Bob", "bob@example.test"), at: "2022-10-01T09:00:00+02:00",
+                        write: ["procédures/redémarrage.md": "# Redémarrage\n\nÉtape 1.\nÉtape 2.\n", "手順/再起動.md": "# 再起動\n\n手順。\n二。\n"])
+        let index = try HistoryIndex.build(from: repo.repository).value
+        for path in ["procédures/redémarrage.md", "手順/再起動.md"] {
+            let history = try #require(index[RepoPath(path)], "\(path)")
+            #expect(history.commits.count == 2)
+            #expect(history.created.authorTime.iso8601 == "2022-09-01T08:00:00+02:00")
+            #expect(history.lastChange.authorName == "Bob")
+            if GitFixture.hasGitCommand { #expect(lines(history) == (try repo.gitLogFollow(path))) }
+        }
+        #expect(index[RepoPath("saluton.md")]?.commits.count == 1)
+    }
+
+    @Test("B05: instants keep the author's own offset")
+    func fieldCaseB05() throws {
+        let repo = try GitFixture()
+        try repo.commit("power", by: .alice, at: "2023-06-30T07:30:00+08:00", write: ["power.md": "# Power\n"])
+        try repo.commit("checklist", by: .bob, at: "2023-01-01T00:30:00-05:00", write: ["checklist.md": "# Checklist\n"])
+        let index = try HistoryIndex.build(from: repo.repository).value
+        let power = try #require(index[RepoPath("power.md")])
+        #expect(power.lastChange.authorTime.iso8601 == "2023-06-30T07:30:00+08:00")
+        #expect(power.lastChange.authorTime.day(zoneOffsetSeconds: 0) == Day(2023, 6, 29))
+        #expect(index[RepoPath("checklist.md")]?.lastChange.authorTime.iso8601 == "2023-01-01T00:30:00-05:00")
+    }
+
+    @Test("B14: a page copied from a template that still exists starts its own history")
+    func fieldCaseB14() throws {
+        let repo = try GitFixture()
+        let template = "---\ntitle: TEMPLATE\nowner: TBD\n---\n# Purpose\n\n# Scope\n\n# Procedure\n\n1. \n\n# Verification\n"
+        try repo.commit("add template", by: .init("Alice", "alice@example.test"), at: "2019-05-01T09:00:00+00:00",
+                        write: ["templates/sop-template.md": template])
+        try repo.commit("new SOP from template", by: .init("Bob", "bob@example.test"), at: "2024-02-01T15:00:00+01:00",
+                        write: ["procedures/rotate-db-password.md": template.replacingOccurrences(of: "TEMPLATE", with: "Rotate DB password")])
+        let index = try HistoryIndex.build(from: repo.repository).value
+        let sop = try #require(index[RepoPath("procedures/rotate-db-password.md")])
+        #expect(sop.commits.count == 1)
+        #expect(sop.created.authorTime.iso8601 == "2024-02-01T15:00:00+01:00")
+        #expect(sop.contributors.map(\.name) == ["Bob"])
+        let templateHistory = try #require(index[RepoPath("templates/sop-template.md")])
+        #expect(templateHistory.commits.count == 1)
+        #expect(templateHistory.created.authorName == "Alice")
+    }
+
+    @Test("B15: the author and author date count, not the committer of a rebase")
+    func fieldCaseB15() throws {
+        let repo = try GitFixture()
+        try repo.commit("comms", by: .init("Alice", "alice@example.test"), at: "2023-01-05T10:00:00+01:00", write: ["comms.md": "# Comms\n"])
+        try repo.commit("update", by: .init("Bob", "bob@example.test"), at: "2023-03-01T10:00:00+01:00",
+                        committer: .init("Carol", "carol@example.test"), committedAt: "2023-09-15T10:00:00+00:00",
+                        write: ["comms.md": "# Comms\n\nMore.\n"])
+        let history = try #require(try HistoryIndex.build(from: repo.repository).value[RepoPath("comms.md")])
+        #expect(history.commits.count == 2)
+        #expect(history.lastChange.authorName == "Bob")
+        #expect(history.lastChange.authorTime.iso8601 == "2023-03-01T10:00:00+01:00")
+        #expect(history.lastChange.committerTime.iso8601 == "2023-09-15T10:00:00+00:00")
+    }
+
+    @Test("a repository without commits gives an empty index and a warning")
+    func emptyRepository() throws {
+        let repo = try GitFixture()
+        let result = try HistoryIndex.build(from: repo.repository)
+        #expect(result.value.paths.isEmpty)
+        #expect(result.diagnostics.map(\.code) == ["history.no-commits"])
+    }
+}
