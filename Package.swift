@@ -32,6 +32,7 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["SOPCore", "Git"]),
 
+        .testTarget(name: "SOPCoreTests", dependencies: ["SOPCore"]),
         .testTarget(name: "GitTests", dependencies: ["Git", "TestSupport"]),
         .testTarget(name: "GFMTests", dependencies: ["GFM"]),
         .testTarget(name: "HistoryTests", dependencies: ["History", "Git", "TestSupport"]),

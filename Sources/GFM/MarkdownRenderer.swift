@@ -111,6 +111,30 @@ public struct MarkdownRenderer: Sendable {
                                 links: links, plainText: Self.plainText(of: document).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    /// The headings of `markdown` without rendering it (for titles: the first level-one heading, as MkDocs does).
+    public func headings(of markdown: String, firstLine: Int = 1) -> [MarkdownHeading] {
+        guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return [] }
+        defer { cmark_parser_free(parser) }
+        for name in Self.extensionNames {
+            if let syntax = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, syntax) }
+        }
+        markdown.utf8CString.withUnsafeBufferPointer { cmark_parser_feed(parser, $0.baseAddress, $0.count - 1) }
+        guard let document = cmark_parser_finish(parser) else { return [] }
+        defer { cmark_node_free(document) }
+        var headings: [MarkdownHeading] = []
+        var anchors = AnchorSet()
+        var child = cmark_node_first_child(document)
+        while let node = child {
+            if cmark_node_get_type(node) == CMARK_NODE_HEADING {
+                let text = Self.plainText(of: node).trimmingCharacters(in: .whitespacesAndNewlines)
+                headings.append(MarkdownHeading(level: Int(cmark_node_get_heading_level(node)), text: text, anchor: anchors.claim(text),
+                                                line: Int(cmark_node_get_start_line(node)) + firstLine - 1))
+            }
+            child = cmark_node_next(node)
+        }
+        return headings
+    }
+
     /// Gives the n-th `<hN>` tag the n-th heading's id. cmark emits heading tags without attributes, and with raw HTML
     /// omitted no other `<hN>` can appear; with raw HTML allowed, a writer's own heading tags may shift ids (documented).
     static func addAnchors(_ html: String, headings: [MarkdownHeading]) -> String {

@@ -43,6 +43,13 @@ public struct FileChange: Hashable, Sendable {
     public let oldBlob: ObjectID?
     /// The blob after (nil when deleted).
     public let newBlob: ObjectID?
+
+    public init(path: RepoPath, kind: Kind, oldBlob: ObjectID?, newBlob: ObjectID?) {
+        self.path = path
+        self.kind = kind
+        self.oldBlob = oldBlob
+        self.newBlob = newBlob
+    }
 }
 
 /// A file in a tree: its path and blob.

@@ -1,0 +1,189 @@
+import Foundation
+import GFM
+import SOPCore
+import Yams
+
+/// Turns the Markdown files of the content folder into validated `Document`s, reporting every problem it finds
+/// (with file and line) instead of stopping at the first; a file with an error is left out of the result.
+public struct DocumentLoader: Sendable {
+    /// The content folder, repository-relative ("" for the repository root).
+    public let contentRoot: RepoPath
+    private let markdown = MarkdownRenderer()
+
+    public init(contentRoot: RepoPath) {
+        self.contentRoot = contentRoot
+    }
+
+    /// Front-matter keys sopsite reads; anything else is a warning (a typo would silently do nothing).
+    public static let knownKeys: Set<String> = [
+        "id", "title", "type", "process", "owner", "criticality", "review_interval", "scope", "tags", "status",
+        "effective_date", "supersedes", "last_reviewed", "last_reviewed_on", "review_in", "start", "end", "stakeholders",
+        "outcome", "order", "parent", "revision_offset", "description", "summary",
+    ]
+
+    /// File names that make a folder's process page.
+    public static let processFileNames: Set<String> = ["_process.md", "index.md"]
+
+    /// Loads `files` (Markdown files under the content folder, any order).
+    /// - Returns: documents sorted by path, and diagnostics sorted by location.
+    public func load(_ files: [SourceFile]) -> Diagnosed<[Document]> {
+        var documents: [Document] = []
+        var diagnostics: [Diagnostic] = []
+        for file in files.sorted(by: { $0.path < $1.path }) {
+            let result = load(file)
+            diagnostics += result.diagnostics
+            if let document = result.value, !result.hasErrors { documents.append(document) }
+        }
+        return Diagnosed(documents, diagnostics: diagnostics.sorted())
+    }
+
+    /// Loads one file; `value` is nil when the file cannot be used.
+    public func load(_ file: SourceFile) -> Diagnosed<Document?> {
+        var problems: [Diagnostic] = []
+        let path = file.path
+        func fail(_ code: String, _ message: String, line: Int? = 1, fix: String? = nil) -> Diagnosed<Document?> {
+            Diagnosed(nil, diagnostics: problems + [.error(code, message, at: SourceLocation(path, line: line), fix: fix)])
+        }
+
+        if file.bytes.contains(0) {
+            return fail("source.binary", "this .md file holds binary data (NUL bytes), not Markdown text",
+                        fix: "rename it if it is not a document, or save it as UTF-8 text")
+        }
+        guard let decoded = String(validating: file.bytes, as: UTF8.self) else {
+            let line = Self.lineOfFirstInvalidByte(file.bytes)
+            return fail("source.encoding", "the file is not valid UTF-8", line: line,
+                        fix: "save it as UTF-8 (most editors: \"Save with encoding\")")
+        }
+        let text = FrontMatterSplit.normalise(decoded)
+        let split: FrontMatterSplit
+        do {
+            split = try FrontMatterSplit.split(text)
+        } catch {
+            return fail("front-matter.unclosed", "the front matter opened on line 1 is never closed",
+                        fix: "add a line with just --- after the last front-matter line")
+        }
+
+        var fields = FrontMatterFields(path: path, firstLine: split.yamlFirstLine)
+        if let yaml = split.yaml {
+            do {
+                try fields.parse(yaml)
+            } catch {
+                return fail(error.code, error.message, line: error.line, fix: error.fix)
+            }
+        }
+        for key in fields.keys.sorted() where !Self.knownKeys.contains(key) {
+            let suggestion = Self.closest(to: key, in: Self.knownKeys).map { "did you mean \"\($0)\"?" }
+            problems.append(.warning("front-matter.unknown-key", "unknown front-matter key \"\(key)\"; sopsite ignores it",
+                                     at: SourceLocation(path, line: fields.lines[key]), fix: suggestion))
+        }
+
+        let relative = path.relative(to: contentRoot) ?? path.value
+        let folders = relative.split(separator: "/").dropLast().map(String.init)
+        let isProcessFile = Self.processFileNames.contains(path.fileName.lowercased()) && folders.count == 1
+        var contentPath = String(relative.dropLast(path.fileName.count - path.baseName.count))
+        if contentPath.hasSuffix(".") { contentPath.removeLast() }
+
+        let kindText = fields.string("type")
+        var kind: DocumentKind = isProcessFile ? .process : .procedure
+        if let kindText {
+            if let parsed = DocumentKind(rawValue: kindText.lowercased()) {
+                kind = parsed
+            } else {
+                problems.append(.error("front-matter.type", "type \"\(kindText)\" is not a document type",
+                                       at: SourceLocation(path, line: fields.lines["type"]),
+                                       fix: "write one of: procedure, work-instruction, process, policy"))
+            }
+        }
+
+        var interval: ReviewInterval?
+        if let text = fields.string("review_interval") ?? fields.string("review_in") {
+            let key = fields.string("review_interval") != nil ? "review_interval" : "review_in"
+            interval = ReviewInterval(parsing: text)
+            if interval == nil {
+                problems.append(.error("front-matter.review-interval", "\(key) \"\(text)\" is not a period",
+                                       at: SourceLocation(path, line: fields.lines[key]), fix: ReviewInterval.acceptedForms))
+            }
+        }
+
+        let headings = markdown.headings(of: split.body, firstLine: split.bodyFirstLine)
+        let leading = headings.first.flatMap { $0.level == 1 && Self.isFirstBlock($0, in: split.body, firstLine: split.bodyFirstLine) ? $0 : nil }
+        let title: String
+        let titleSource: Document.TitleSource
+        if let explicit = fields.string("title"), !explicit.isEmpty {
+            title = explicit
+            titleSource = .frontMatter
+        } else if let heading = headings.first(where: { $0.level == 1 }), !heading.text.isEmpty {
+            title = heading.text
+            titleSource = .heading
+        } else if isProcessFile, let folder = folders.last {
+            title = Self.humanise(folder)
+            titleSource = .fileName
+        } else {
+            title = Self.humanise(path.baseName)
+            titleSource = .fileName
+        }
+
+        var processKey = fields.string("process")
+        if kind == .process, processKey == nil { processKey = folders.first }
+        if processKey == nil { processKey = folders.first }
+
+        let document = Document(
+            path: path, contentPath: contentPath, kind: kind,
+            id: fields.string("id") ?? (isProcessFile ? (folders.first ?? contentPath) : contentPath),
+            title: title, titleSource: titleSource, processKey: processKey,
+            owner: fields.string("owner").map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 },
+            reviewInterval: interval, criticality: fields.string("criticality")?.lowercased(), scope: fields.string("scope"),
+            tags: fields.list("tags"), start: fields.string("start"), end: fields.string("end"),
+            stakeholders: fields.list("stakeholders"), outcome: fields.string("outcome"),
+            body: split.body, bodyFirstLine: split.bodyFirstLine,
+            bodyStartsWithTitle: titleSource == .heading && leading != nil, keyLines: fields.lines)
+        problems += fields.failures.map { .error($0.code, $0.message, at: SourceLocation(path, line: $0.line), fix: $0.fix) }
+        return Diagnosed(problems.contains { $0.severity == .error } ? nil : document, diagnostics: problems)
+    }
+
+    /// True when nothing but blank lines precede the heading in the body.
+    private static func isFirstBlock(_ heading: MarkdownHeading, in body: String, firstLine: Int) -> Bool {
+        let before = body.split(separator: "\n", omittingEmptySubsequences: false).prefix(max(0, heading.line - firstLine))
+        return before.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+
+    /// `process-a-refund` → `Process a refund` (MkDocs' rule for pages without a title).
+    public static func humanise(_ name: String) -> String {
+        let words = name.replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "-", with: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
+    }
+
+    /// 1-based line of the first byte that breaks UTF-8.
+    static func lineOfFirstInvalidByte(_ bytes: [UInt8]) -> Int {
+        var line = 1
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            let length = byte < 0x80 ? 1 : byte >> 5 == 0b110 ? 2 : byte >> 4 == 0b1110 ? 3 : byte >> 3 == 0b11110 ? 4 : 0
+            if length == 0 || index + length > bytes.count
+                || String(validating: bytes[index..<index + length], as: UTF8.self) == nil { return line }
+            if byte == 0x0A { line += 1 }
+            index += length
+        }
+        return line
+    }
+
+    /// The known key nearest to `key` by edit distance, if close enough to be a typo (at most 2 edits).
+    public static func closest(to key: String, in candidates: Set<String>) -> String? {
+        candidates.map { ($0, editDistance(key, $0)) }.filter { $0.1 <= 2 }.min { ($0.1, $0.0) < ($1.1, $1.0) }?.0
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,115 @@
+import SOPCore
+import Yams
+
+/// The front matter of one file as typed values with the file line of each key, parsed with Yams.
+/// Type errors are collected (`failures`), not thrown, so a file reports the first wrong field with its line.
+struct FrontMatterFields {
+    let path: RepoPath
+    /// File line of the first YAML line (Yams counts lines from the YAML text's first line).
+    let firstLine: Int
+    private(set) var values: [String: Node] = [:]
+    private(set) var lines: [String: Int] = [:]
+    private(set) var failures: [Failure] = []
+
+    var keys: [String] { Array(values.keys) }
+
+    init(path: RepoPath, firstLine: Int) {
+        self.path = path
+        self.firstLine = firstLine
+    }
+
+    struct Failure: Error {
+        let code: String
+        let message: String
+        let line: Int?
+        let fix: String?
+    }
+
+    /// Parses the YAML text.
+    /// - Throws: `Failure` for a YAML syntax error or front matter that is not a mapping.
+    mutating func parse(_ yaml: String) throws(Failure) {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw Self.failure(for: error, firstLine: firstLine, yaml: yaml)
+        } catch {
+            throw Failure(code: "front-matter.yaml", message: "the front matter is not valid YAML: \(error)", line: firstLine, fix: nil)
+        }
+        guard let node else { return }  // empty front matter
+        guard let mapping = node.mapping else {
+            throw Failure(code: "front-matter.not-a-mapping", message: "the front matter must be a list of `key: value` lines",
+                          line: fileLine(node.mark), fix: "write for example `title: How to process a refund`")
+        }
+        for (keyNode, valueNode) in mapping {
+            guard let key = keyNode.scalar?.string else { continue }
+            if let first = lines[key] {
+                throw Failure(code: "front-matter.duplicate-key",
+                              message: "\"\(key)\" appears twice (first on line \(first))", line: fileLine(keyNode.mark),
+                              fix: "keep one of them")
+            }
+            values[key] = valueNode
+            lines[key] = fileLine(keyNode.mark)
+        }
+    }
+
+    private func fileLine(_ mark: Mark?) -> Int? {
+        mark.map { $0.line + firstLine - 1 }
+    }
+
+    static func failure(for error: YamlError, firstLine: Int, yaml: String) -> Failure {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+            var fix = "check the quotes, colons and indentation on this line"
+            if yaml.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(max(0, mark.line - 1)).first?.contains("\t") == true {
+                fix = "YAML does not allow tabs for indentation; indent with spaces"
+            }
+            return Failure(code: "front-matter.yaml", message: "the front matter is not valid YAML: \(detail)",
+                           line: mark.line + firstLine - 1, fix: fix)
+        default:
+            return Failure(code: "front-matter.yaml", message: "the front matter is not valid YAML: \(error)", line: firstLine, fix: nil)
+        }
+    }
+
+    /// A text value (scalars of any type are read as written); a list or mapping is a type failure.
+    mutating func string(_ key: String) -> String? {
+        guard let node = values[key] else { return nil }
+        if let scalar = node.scalar {
+            if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return nil }
+            return scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        record(key, expected: "a single value", got: node)
+        return nil
+    }
+
+    /// A list of text values; a single text value counts as a one-item list (comma-separated values are split).
+    mutating func list(_ key: String) -> [String] {
+        guard let node = values[key] else { return [] }
+        if let sequence = node.sequence {
+            var items: [String] = []
+            for item in sequence {
+                guard let text = item.scalar?.string else {
+                    record(key, expected: "a list of single values", got: item)
+                    return []
+                }
+                items.append(text.trimmingCharacters(in: .whitespaces))
+            }
+            return items.filter { !$0.isEmpty }
+        }
+        if let text = node.scalar?.string {
+            return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        record(key, expected: "a list", got: node)
+        return []
+    }
+
+    private mutating func record(_ key: String, expected: String, got node: Node) {
+        let found = node.mapping != nil ? "a mapping" : node.sequence != nil ? "a list" : "a value"
+        // Several wrong fields each get their own report; `failures` is read after every field has been asked for.
+        failures.append(Failure(code: "front-matter.type", message: "\(key) must be \(expected), not \(found)",
+                                line: lines[key], fix: nil))
+    }
+}
+
+import Foundation

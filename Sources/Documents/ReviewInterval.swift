@@ -1,0 +1,64 @@
+import Foundation
+/// A calendar period between reviews: whole months (a year is 12) or whole days; never seconds.
+///
+/// Accepted forms, as writers use them and as ISO 8601 durations: `6 months`, `1 month`, `1 year`, `2 years`,
+/// `90 days`, `2 weeks`, `quarterly`, `yearly`, `P6M`, `P1Y`, `P90D`, `P2W`.
+public struct ReviewInterval: Hashable, Sendable, CustomStringConvertible {
+    public let months: Int
+    public let days: Int
+
+    public init(months: Int = 0, days: Int = 0) {
+        self.months = months
+        self.days = days
+    }
+
+    /// The site default when nothing else sets one: 12 months.
+    public static let defaultInterval = ReviewInterval(months: 12)
+
+    /// What to write instead of a bad value.
+    public static let acceptedForms = "write \"6 months\", \"1 year\", \"90 days\", \"2 weeks\" or an ISO 8601 period such as \"P6M\""
+
+    /// Parses a period; nil when the text is not one of the accepted forms or is zero.
+    public init?(parsing text: String) {
+        let value = text.trimmingCharacters(in: .whitespaces).lowercased()
+        switch value {
+        case "monthly": self.init(months: 1); return
+        case "quarterly": self.init(months: 3); return
+        case "semi-annually", "semiannually", "half-yearly": self.init(months: 6); return
+        case "yearly", "annually", "annual": self.init(months: 12); return
+        default: break
+        }
+        if value.hasPrefix("p") {
+            let digits = value.dropFirst().dropLast()
+            guard let number = Int(digits), number > 0, let unit = value.last else { return nil }
+            switch unit {
+            case "y": self.init(months: number * 12)
+            case "m": self.init(months: number)
+            case "w": self.init(days: number * 7)
+            case "d": self.init(days: number)
+            default: return nil
+            }
+            return
+        }
+        let parts = value.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count == 2, let number = Int(parts[0]), number > 0 else { return nil }
+        switch parts[1] {
+        case "year", "years": self.init(months: number * 12)
+        case "month", "months": self.init(months: number)
+        case "week", "weeks": self.init(days: number * 7)
+        case "day", "days": self.init(days: number)
+        default: return nil
+        }
+    }
+
+    /// `6 months`, `1 year`, `90 days`.
+    public var description: String {
+        if days == 0 {
+            if months % 12 == 0 { return months == 12 ? "1 year" : "\(months / 12) years" }
+            return months == 1 ? "1 month" : "\(months) months"
+        }
+        if months == 0 { return days == 1 ? "1 day" : "\(days) days" }
+        return "\(months) months \(days) days"
+    }
+}
+

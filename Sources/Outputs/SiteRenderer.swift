@@ -1,0 +1,184 @@
+import Documents
+import Foundation
+import GFM
+import Mustache
+import SiteModel
+import SOPCore
+
+/// Renders a `Site` into files in memory: home, process and SOP pages, `search-index.json`, `api/pages.json` and
+/// the theme's assets. Never touches the disk (SopsiteKit writes), so tests compare files directly.
+public struct SiteRenderer: Sendable {
+    public let theme: Theme
+    private let markdown: MarkdownRenderer
+
+    public init(theme: Theme, allowRawHTML: Bool = false) {
+        self.theme = theme
+        self.markdown = MarkdownRenderer(allowRawHTML: allowRawHTML)
+    }
+
+    /// Renders every output file, sorted by path.
+    /// - Returns: the files, and warnings for links that point at nothing the site publishes (with file and line).
+    /// - Throws: `OutputError` when a theme template is missing or does not parse.
+    public func render(_ site: Site) throws(OutputError) -> Diagnosed<[OutputFile]> {
+        let library = try theme.library()
+        var files: [OutputFile] = []
+        var diagnostics: [Diagnostic] = []
+
+        func page(_ template: String, _ view: Any, title: String, permalink: String, description: String = "") throws(OutputError) {
+            let root = Self.root(from: permalink)
+            let content = try render(library, template, view)
+            let layout = LayoutView(siteTitle: site.config.title, pageTitle: title, root: root, content: content,
+                                    navigation: navigation(site, current: permalink), description: description,
+                                    isHome: permalink == "/")
+            files.append(OutputFile(path: String(permalink.dropFirst()) + "index.html", text: try render(library, "layouts/layout", layout)))
+        }
+
+        try page("layouts/home", homeView(site), title: site.config.title, permalink: "/")
+        for process in site.processes {
+            var html = ""
+            if let document = process.document {
+                let rendered = renderBody(document, permalink: process.permalink, site: site, diagnostics: &diagnostics)
+                html = rendered.html
+            }
+            try page("layouts/process", processView(process, html: html, site: site), title: process.title,
+                     permalink: process.permalink, description: process.document?.outcome ?? "")
+        }
+        var searchEntries: [SearchIndex.Entry] = []
+        for sop in site.pages {
+            let rendered = renderBody(sop.document, permalink: sop.permalink, site: site, diagnostics: &diagnostics)
+            searchEntries.append(SearchIndex.Entry(page: sop, headings: rendered.headings.map(\.text), text: rendered.plainText))
+            try page("layouts/sop", sopView(sop, rendered: rendered, site: site), title: "\(sop.document.title) (\(sop.document.id))",
+                     permalink: sop.permalink, description: sop.document.scope ?? "")
+        }
+        try page("layouts/search", SearchPageView(pages: site.pages.map { row($0, from: "/search/") }), title: "Search",
+                 permalink: "/search/")
+        try files.append(OutputFile(path: "404.html", text: render(library, "layouts/layout", LayoutView(
+            siteTitle: site.config.title, pageTitle: "Page not found", root: "/", content: render(library, "layouts/404", ["siteTitle": site.config.title]),
+            navigation: navigation(site, current: ""), description: "", isHome: false))))
+
+        files.append(OutputFile(path: "search-index.json", bytes: SearchIndex.build(site, entries: searchEntries)))
+        files.append(OutputFile(path: "api/pages.json", bytes: PagesAPI.build(site)))
+        for (name, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) {
+            files.append(OutputFile(path: "assets/" + name, bytes: bytes))
+        }
+        return Diagnosed(files.sorted { $0.path < $1.path }, diagnostics: diagnostics.sorted())
+    }
+
+    private func render(_ library: MustacheLibrary, _ template: String, _ view: Any) throws(OutputError) -> String {
+        // swift-mustache returns nil for a missing template; that is a broken theme, not a writer's mistake.
+        guard let text = library.render(view, withTemplate: template) else {
+            throw OutputError("the theme has no template \(template).mustache")
+        }
+        return text
+    }
+
+    /// Relative path from a page's folder to the site root.
+    static func root(from permalink: String) -> String {
+        let depth = permalink.split(separator: "/").count
+        return depth == 0 ? "./" : String(repeating: "../", count: depth)
+    }
+
+    /// Renders a document body with its links rewritten to the pages and files the site publishes.
+    func renderBody(_ document: Document, permalink: String, site: Site, diagnostics: inout [Diagnostic]) -> RenderedMarkdown {
+        var problems: [Diagnostic] = []
+        let rendered = markdown.render(document.body, firstLine: document.bodyFirstLine, dropLeadingTitle: document.bodyStartsWithTitle) { link in
+            switch site.resolve(link.destination, from: document.path) {
+            case .external:
+                return nil
+            case .page(let target, let fragment):
+                return Permalink.relative(from: permalink, to: target) + (fragment.map { "#" + $0 } ?? "")
+            case .asset(let target):
+                return Permalink.relative(from: permalink, to: target)
+            case .missing(let target):
+                problems.append(.warning("link.broken", "\(link.isImage ? "image" : "link") \"\(link.destination)\" points at "
+                                         + "\(target.map { $0.value } ?? "nothing"), which does not exist",
+                                         at: SourceLocation(document.path, line: link.line), fix: "correct the path, relative to this file"))
+                return nil
+            case .outsideContent:
+                problems.append(.warning("link.outside-content", "\(link.isImage ? "image" : "link") \"\(link.destination)\" leaves the content folder, which is not published",
+                                         at: SourceLocation(document.path, line: link.line), fix: "move the target into the content folder"))
+                return nil
+            }
+        }
+        diagnostics += problems
+        return rendered
+    }
+
+    func badge(_ review: ReviewStatus) -> BadgeView {
+        let dueText: String
+        switch review.state {
+        case .notCommitted: dueText = "No review date until it is committed"
+        case .overdue: dueText = "Review was due \(review.nextDue?.long ?? "")"
+        default: dueText = "Next review due \(review.nextDue?.long ?? "")"
+        }
+        return BadgeView(state: review.state.rawValue, label: review.state.label, due: review.nextDue?.iso ?? "", dueText: dueText)
+    }
+
+    func row(_ sop: SOPPage, from permalink: String) -> PageRow {
+        PageRow(id: sop.document.id, title: sop.document.title, url: Permalink.relative(from: permalink, to: sop.permalink),
+                kind: sop.document.kind.label, owner: sop.document.owner ?? "", badge: badge(sop.review),
+                lastChange: sop.lastChange?.day.long ?? "not committed")
+    }
+
+    func navigation(_ site: Site, current: String) -> [NavigationItem] {
+        site.processes.map { process in
+            NavigationItem(title: process.title, url: Permalink.relative(from: current.isEmpty ? "/" : current, to: process.permalink),
+                           isCurrent: current == process.permalink || process.pages.contains { $0.permalink == current },
+                           pages: process.pages.map { sop in
+                               NavigationItem(title: sop.document.title, url: Permalink.relative(from: current.isEmpty ? "/" : current, to: sop.permalink),
+                                              isCurrent: sop.permalink == current, pages: [])
+                           })
+        }
+    }
+
+    func homeView(_ site: Site) -> HomeView {
+        let overdue = site.pages.filter { $0.review.state == .overdue }.count
+        let dueSoon = site.pages.filter { $0.review.state == .dueSoon }.count
+        return HomeView(
+            siteTitle: site.config.title,
+            processes: site.processes.map { process in
+                ProcessCard(title: process.title, url: Permalink.relative(from: "/", to: process.permalink),
+                            outcome: process.document?.outcome ?? "", pages: process.pages.map { row($0, from: "/") },
+                            count: process.pages.count == 1 ? "1 procedure" : "\(process.pages.count) procedures")
+            },
+            unassigned: site.unassigned.map { row($0, from: "/") }, hasUnassigned: !site.unassigned.isEmpty,
+            summary: "\(site.pages.count) SOPs in \(site.processes.count) processes", overdue: overdue, dueSoon: dueSoon,
+            asOf: site.now.long)
+    }
+
+    func processView(_ process: ProcessSection, html: String, site: Site) -> ProcessView {
+        let document = process.document
+        return ProcessView(title: process.title, html: html, start: document?.start ?? "", end: document?.end ?? "",
+                           stakeholders: document?.stakeholders ?? [], hasStakeholders: !(document?.stakeholders.isEmpty ?? true),
+                           outcome: document?.outcome ?? "", owner: document?.owner ?? "",
+                           pages: process.pages.map { row($0, from: process.permalink) },
+                           hasDefinition: document?.start != nil || document?.end != nil || document?.outcome != nil)
+    }
+
+    func sopView(_ sop: SOPPage, rendered: RenderedMarkdown, site: Site) -> SOPView {
+        let document = sop.document
+        let process = site.processes.first { $0.key == document.processKey }
+        func personDate(_ change: ChangeFacts?) -> PersonDate? {
+            change.map { PersonDate(day: $0.day.long, dayISO: $0.day.iso, instant: $0.instant.iso8601, author: $0.authorName,
+                                    shortID: $0.shortID, commitID: $0.commitID, subject: $0.subject) }
+        }
+        let count = sop.history.count
+        return SOPView(
+            root: Self.root(from: sop.permalink), id: document.id, title: document.title, kind: document.kind.label,
+            processTitle: process?.title ?? "", processURL: process.map { Permalink.relative(from: sop.permalink, to: $0.permalink) } ?? "",
+            hasProcess: process != nil, scope: document.scope ?? "", owner: document.owner ?? "", hasOwner: document.owner != nil,
+            criticality: document.criticality ?? "", tags: document.tags, html: rendered.html,
+            toc: rendered.headings.filter { $0.level >= 2 && $0.level <= 3 }.map { TOCEntry(text: $0.text, anchor: $0.anchor, level: $0.level) },
+            hasTOC: rendered.headings.contains { $0.level >= 2 && $0.level <= 3 },
+            isCommitted: sop.isCommitted, hasUncommittedChanges: sop.hasUncommittedChanges, revision: sop.revision, commits: count,
+            created: personDate(sop.created), lastChange: personDate(sop.lastChange),
+            contributors: sop.contributors.map { ContributorRow(name: $0.name, commits: $0.commits == 1 ? "1 commit" : "\($0.commits) commits") },
+            badge: badge(sop.review), interval: sop.review.interval.description, intervalSource: sop.review.intervalSource.explanation,
+            lastReview: sop.review.lastReview?.long ?? "", nextDue: sop.review.nextDue?.long ?? "",
+            history: sop.history.enumerated().map { index, change in
+                HistoryRow(revision: count - index, day: change.day.long, dayISO: change.day.iso, author: change.authorName,
+                           subject: change.subject, shortID: change.shortID, effect: change.effect)
+            },
+            sourcePath: document.path.value)
+    }
+}

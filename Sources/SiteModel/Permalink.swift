@@ -1,0 +1,62 @@
+import SOPCore
+
+/// Site-relative URL paths: `/customer-support/process-a-refund/`, always starting and ending with `/` for pages.
+public enum Permalink {
+    /// A URL-safe form of one path component: lowercase, spaces to `-`, letters of any script and digits kept
+    /// (the browser percent-encodes them), other punctuation dropped except `-`, `_` and `.`.
+    public static func slug(_ component: String) -> String {
+        var out = ""
+        var lastWasDash = false
+        for scalar in component.lowercased().unicodeScalars {
+            if scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_" || scalar == "." {
+                out.unicodeScalars.append(scalar)
+                lastWasDash = false
+            } else if (scalar == "-" || scalar.properties.isWhitespace || scalar == "'" ) && !lastWasDash && !out.isEmpty {
+                if scalar == "'" { continue }
+                out += "-"
+                lastWasDash = true
+            }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return out.isEmpty ? "page" : out
+    }
+
+    /// The page URL for a content path (`customer-support/process-a-refund` → `/customer-support/process-a-refund/`).
+    public static func page(forContentPath contentPath: String) -> String {
+        let parts = contentPath.split(separator: "/").map { slug(String($0)) }
+        return parts.isEmpty ? "/" : "/" + parts.joined(separator: "/") + "/"
+    }
+
+    /// A relative URL from the page at `from` (a folder URL ending in `/`) to `to` (a page or file URL), so the site
+    /// works under any base path and from disk.
+    public static func relative(from: String, to: String) -> String {
+        let fromParts = from.split(separator: "/").map(String.init)
+        var toParts = to.split(separator: "/").map(String.init)
+        let isFolder = to.hasSuffix("/")
+        var common = 0
+        while common < fromParts.count, common < toParts.count - (isFolder ? 0 : 1), fromParts[common] == toParts[common] {
+            common += 1
+        }
+        toParts.removeFirst(common)
+        let ups = Array(repeating: "..", count: fromParts.count - common)
+        let path = (ups + toParts.map(percentEncode)).joined(separator: "/")
+        if path.isEmpty { return "./" }
+        return isFolder ? path + "/" : path
+    }
+
+    /// Percent-encodes everything but unreserved ASCII (RFC 3986), so non-ASCII paths are valid URLs in every context.
+    public static func percentEncode(_ component: String) -> String {
+        var out = ""
+        for byte in component.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF")
+                out += "%\(hex[Int(byte >> 4)])\(hex[Int(byte & 0xF)])"
+            }
+        }
+        return out
+    }
+}

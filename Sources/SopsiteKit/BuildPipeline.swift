@@ -1,0 +1,147 @@
+import Documents
+import Foundation
+import Git
+import History
+import Outputs
+import SiteModel
+import SOPCore
+
+/// Orchestrates a build and does all of its disk I/O: reads the working tree, runs the stages, and writes the site into a
+/// staging folder beside the output folder that replaces it only when the build has no errors, so a failed build leaves
+/// the previous site untouched.
+public enum BuildPipeline {
+    /// Name of the marker file that says a folder was written by sopsite (and may be replaced by it).
+    public static let markerFileName = ".sopsite-output"
+
+    /// Runs a whole build. Problems in the writer's files come back as diagnostics; failures of the machine too
+    /// (repository missing, disk full), as errors at the repository or output path, so the CLI reports them the same way.
+    public static func run(_ request: BuildRequest) async -> BuildReport {
+        var report = BuildReport()
+        let manager = FileManager.default
+        let repositoryPath = absolute(request.repository)
+        let outputPath = absolute(request.output)
+        report.outputPath = outputPath
+        let here = SourceLocation(RepoPath(""))
+
+        // Configuration.
+        var config = SiteConfig()
+        let configFile = repositoryPath + "/sopsite.yml"
+        if let data = manager.contents(atPath: configFile) {
+            let loaded = SiteConfig.load(SourceFile(path: RepoPath("sopsite.yml"), bytes: Array(data)))
+            config = loaded.value
+            report.diagnostics += loaded.diagnostics
+        }
+        if let content = request.content {
+            let trimmed = content.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+            config.contentRoot = RepoPath(trimmed)
+        }
+        if let base = request.baseURL { config.baseURL = base }
+        let calendar = SiteCalendar(timeZone: config.timeZone) ?? SiteCalendar(timeZone: "UTC")!
+        let now: Day
+        switch request.now {
+        case .day(let day): now = day
+        case .instant(let instant): now = calendar.day(of: instant)
+        }
+        report.now = now
+
+        let contentPath = config.contentRoot.value.isEmpty ? repositoryPath : repositoryPath + "/" + config.contentRoot.value
+        var isFolder: ObjCBool = false
+        guard manager.fileExists(atPath: contentPath, isDirectory: &isFolder), isFolder.boolValue else {
+            report.diagnostics.append(.error("build.no-content", "the content folder \(config.contentRoot.value.isEmpty ? "." : config.contentRoot.value) does not exist in \(repositoryPath)",
+                                             at: here, fix: "pass --content FOLDER (e.g. --content . for Markdown at the top) or set content: in sopsite.yml"))
+            return finish(report)
+        }
+        if let problem = OutputGuard.check(output: outputPath, repository: repositoryPath, content: contentPath, force: request.force) {
+            report.diagnostics.append(problem)
+            return finish(report)
+        }
+
+        // History and documents are independent stages: run them side by side.
+        let contentRoot = config.contentRoot
+        async let historyResult = Task.detached { () -> Result<Diagnosed<HistoryIndex>, GitError> in
+            do throws(GitError) {
+                let repository = try Repository.open(at: repositoryPath)
+                return .success(try HistoryIndex.build(from: repository, options: .init(folder: contentRoot)))
+            } catch {
+                return .failure(error)
+            }
+        }.value
+        let tree = ContentTree.read(repositoryRoot: repositoryPath, contentRoot: contentRoot, skipping: [outputPath])
+        report.diagnostics += tree.diagnostics
+        let loaded = DocumentLoader(contentRoot: contentRoot).load(tree.value.markdown)
+        report.diagnostics += loaded.diagnostics
+
+        let history: HistoryIndex
+        switch await historyResult {
+        case .success(let result):
+            history = result.value
+            report.diagnostics += result.diagnostics
+        case .failure(let error):
+            report.diagnostics.append(.error("git.open", error.message, at: here))
+            return finish(report)
+        }
+        report.commitsWalked = history.commitCount
+
+        // Working copies that differ from HEAD are shown, and flagged (field case B06).
+        var uncommitted: Set<RepoPath> = []
+        for file in tree.value.markdown {
+            if let committed = history[file.path], ObjectID.blob(hashing: file.bytes).hex != committed.headBlob {
+                uncommitted.insert(file.path)
+            }
+        }
+
+        let assembled = Site.assemble(documents: loaded.value, history: history, config: config, now: now,
+                                      uncommitted: uncommitted, assets: tree.value.assets.map(\.path))
+        report.diagnostics += assembled.diagnostics
+        let site = assembled.value
+        report.pages = site.pages.count
+        report.processes = site.processes.count
+        report.overdue = site.pages.filter { $0.review.state == .overdue }.count
+        report.dueSoon = site.pages.filter { $0.review.state == .dueSoon }.count
+
+        var theme = Theme.builtIn
+        if let override = request.themeOverride {
+            do {
+                theme = theme.overlaid(with: try Theme.load(from: absolute(override)))
+            } catch {
+                report.diagnostics.append(.error("theme.load", error.description, at: here))
+            }
+        }
+        guard !report.diagnostics.contains(where: { $0.severity == .error }) else { return finish(report) }
+
+        let rendered: Diagnosed<[OutputFile]>
+        do {
+            rendered = try SiteRenderer(theme: theme).render(site)
+        } catch {
+            report.diagnostics.append(.error("theme.render", error.description, at: here))
+            return finish(report)
+        }
+        report.diagnostics += rendered.diagnostics
+        guard !report.diagnostics.contains(where: { $0.severity == .error }) else { return finish(report) }
+
+        var files = rendered.value
+        for asset in tree.value.assets {
+            guard let url = site.assets[asset.path] else { continue }
+            files.append(OutputFile(path: String(url.dropFirst()), bytes: asset.bytes))
+        }
+        do {
+            try SiteWriter.write(files, to: outputPath)
+            report.filesWritten = files.count
+        } catch {
+            report.diagnostics.append(.error("output.write", "could not write the site: \(error)", at: SourceLocation(RepoPath(outputPath))))
+        }
+        return finish(report)
+    }
+
+    private static func finish(_ report: BuildReport) -> BuildReport {
+        var report = report
+        report.diagnostics.sort()
+        return report
+    }
+
+    /// Resolves a user-given path against the working folder and removes `.`/`..` and trailing slashes.
+    static func absolute(_ path: String) -> String {
+        let base = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return URL(fileURLWithPath: base).standardizedFileURL.path
+    }
+}

@@ -1,0 +1,53 @@
+import SOPCore
+
+/// What `sopsite build` was asked to do. Paths are as the user gave them (absolute or relative to the working folder).
+public struct BuildRequest: Sendable {
+    /// The repository's top folder (its working tree).
+    public var repository: String
+    /// Content folder relative to the repository; nil: `content:` from `sopsite.yml`, else `content`.
+    public var content: String?
+    /// Output folder; relative paths are relative to the working folder.
+    public var output: String
+    /// The day review status is judged on (the one clock read of a run, made by the CLI).
+    public var now: NowSetting
+    public var baseURL: String?
+    /// A theme folder whose files override the built-in theme's by name.
+    public var themeOverride: String?
+    /// Replace a non-empty output folder that sopsite did not create.
+    public var force: Bool
+
+    /// `--now` as given: a calendar day, an instant (judged in the site's time zone), or today (clock read by the CLI).
+    public enum NowSetting: Sendable, Equatable {
+        case day(Day)
+        case instant(Instant)
+    }
+
+    public init(repository: String = ".", content: String? = nil, output: String = "_site", now: NowSetting,
+                baseURL: String? = nil, themeOverride: String? = nil, force: Bool = false) {
+        self.repository = repository
+        self.content = content
+        self.output = output
+        self.now = now
+        self.baseURL = baseURL
+        self.themeOverride = themeOverride
+        self.force = force
+    }
+}
+
+/// What a build did: every diagnostic (sorted), counts for the summary line, and whether the site was written.
+public struct BuildReport: Sendable {
+    public var diagnostics: [Diagnostic] = []
+    public var pages = 0
+    public var processes = 0
+    public var overdue = 0
+    public var dueSoon = 0
+    public var commitsWalked = 0
+    public var filesWritten = 0
+    /// Absolute output folder.
+    public var outputPath = ""
+    public var now: Day?
+    /// True when the site was written (no error-severity diagnostics).
+    public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
+
+    public init() {}
+}

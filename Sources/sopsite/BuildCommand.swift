@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import SOPCore
+import SopsiteKit
+
+struct BuildCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Build the static site.",
+        discussion: """
+        Reads the Markdown files under the content folder of the working tree and their history from Git (libgit2,
+        following renames), and writes the site into the output folder. The site is written into a staging folder and
+        swapped into place only when there are no errors; every problem is reported in one run, with file and line.
+
+        Examples:
+          sopsite build
+          sopsite build --repo ../handbook --content procedures --out public
+          sopsite build --now 2026-12-01          # reproducible: same commit + same --now = byte-identical site
+        """)
+
+    @Option(help: "The repository's top folder.")
+    var repo: String = "."
+
+    @Option(help: "The content folder, relative to the repository (default: content: in sopsite.yml, else content).")
+    var content: String?
+
+    @Option(help: "The output folder.")
+    var out: String = "_site"
+
+    @Option(help: "The day review status is judged on: 2026-12-01 or an ISO 8601 date-time (default: SOURCE_DATE_EPOCH, else today).")
+    var now: String?
+
+    @Option(name: .customLong("base-url"), help: "The URL the site is published at, e.g. https://sops.example.com/.")
+    var baseURL: String?
+
+    @Option(help: "A theme folder whose templates and assets override the built-in theme's by name.")
+    var theme: String?
+
+    @Flag(help: "Replace the contents of a non-empty output folder that sopsite did not create.")
+    var force = false
+
+    func validate() throws {
+        if let now, NowParser.parse(now) == nil {
+            throw ValidationError("--now \"\(now)\" is not a date; write 2026-12-01 or 2026-12-01T09:00:00+01:00")
+        }
+    }
+
+    func run() async throws {
+        let started = ContinuousClock.now
+        // The one clock read of a run (STYLE §6): --now, else SOURCE_DATE_EPOCH, else the current instant.
+        let nowSetting: BuildRequest.NowSetting
+        if let now, let parsed = NowParser.parse(now) {
+            nowSetting = parsed
+        } else if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], let seconds = Int64(epoch) {
+            nowSetting = .instant(Instant(secondsSinceEpoch: seconds, offsetMinutes: 0))
+        } else {
+            nowSetting = .instant(Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970), offsetMinutes: 0))
+        }
+        let request = BuildRequest(repository: repo, content: content, output: out, now: nowSetting, baseURL: baseURL,
+                                   themeOverride: theme, force: force)
+        let report = await BuildPipeline.run(request)
+        for diagnostic in report.diagnostics {
+            FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+        }
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let errors = report.diagnostics.filter { $0.severity == .error }.count
+        let warnings = report.diagnostics.count - errors
+        if report.succeeded {
+            print("Built \(report.pages) SOPs in \(report.processes) processes from \(report.commitsWalked) commits into \(report.outputPath): "
+                  + "\(report.overdue) overdue, \(report.dueSoon) due soon as of \(report.now?.iso ?? "?")"
+                  + (warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "")
+                  + String(format: " (%.2f s)", seconds))
+        } else {
+            FileHandle.standardError.write(Data("Build failed: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"); nothing was written.\n".utf8))
+            throw ExitCode(ExitStatus.problems.rawValue)
+        }
+    }
+}
+
+enum NowParser {
+    static func parse(_ text: String) -> BuildRequest.NowSetting? {
+        if let day = Day(iso: text) { return .day(day) }
+        if let instant = Instant(iso8601: text) { return .instant(instant) }
+        return nil
+    }
+}

@@ -1,0 +1,54 @@
+import GFM
+import Testing
+
+@Suite struct MarkdownRendererTests {
+    let renderer = MarkdownRenderer()
+
+    @Test("raw HTML is omitted and javascript: links are emptied unless allowed")
+    func rawHTMLEscaped() {
+        let html = renderer.render("<script>alert(1)</script>\n\nText <b>bold</b> [x](javascript:alert(1))\n").html
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("<b>"))
+        #expect(!html.contains("javascript:"))
+        let unsafe = MarkdownRenderer(allowRawHTML: true).render("Text <b>bold</b>\n").html
+        #expect(unsafe.contains("<b>bold</b>"))
+    }
+
+    @Test("GFM tables, strikethrough, task lists and autolinks render")
+    func extensions() {
+        let html = renderer.render("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n\nwww.example.com\n").html
+        #expect(html.contains("<table>"))
+        #expect(html.contains("<del>old</del>"))
+        #expect(html.contains("type=\"checkbox\""))
+        #expect(html.contains("href=\"http://www.example.com\""))
+    }
+
+    @Test("headings get GitHub-style anchors, repeats numbered, lines counted from the file")
+    func headings() {
+        let rendered = renderer.render("## Before you start\n\n## Steps\n\n## Steps\n", firstLine: 6)
+        #expect(rendered.headings.map(\.anchor) == ["before-you-start", "steps", "steps-1"])
+        #expect(rendered.headings.map(\.line) == [6, 8, 10])
+        #expect(rendered.html.contains("<h2 id=\"steps-1\">Steps</h2>"))
+    }
+
+    @Test("a leading level-one heading becomes the title and leaves the body")
+    func leadingTitle() {
+        let rendered = renderer.render("# Restart the API\n\nRun it.\n", dropLeadingTitle: true)
+        #expect(rendered.title == "Restart the API")
+        #expect(!rendered.html.contains("<h1"))
+    }
+
+    @Test("links are given to the resolver with their file line and rewritten")
+    func linkRewriting() {
+        var seen: [MarkdownLink] = []
+        let html = renderer.render("Intro\n\nSee [refund](refund.md#steps) and ![flow](img/flow.svg).\n", firstLine: 5) { link in
+            seen.append(link)
+            return link.isImage ? "../img/flow.svg" : "../refund/#steps"
+        }.html
+        #expect(seen.map(\.destination) == ["refund.md#steps", "img/flow.svg"])
+        #expect(seen.map(\.line) == [7, 7])
+        #expect(seen.last?.text == "flow")
+        #expect(html.contains("href=\"../refund/#steps\""))
+        #expect(html.contains("src=\"../img/flow.svg\""))
+    }
+}

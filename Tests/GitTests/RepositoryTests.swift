@@ -1,0 +1,50 @@
+import Git
+import SOPCore
+import Testing
+import TestSupport
+
+@Suite struct RepositoryTests {
+    @Test("a pure move is one rename; a copy whose source stays is an add")
+    func renamesAndCopies() throws {
+        let repo = try GitFixture()
+        let text = "# Failover\n\nPromote the replica.\nCheck the lag.\n"
+        let first = try repo.commit("add", by: .alice, at: "2024-01-01T10:00:00+00:00", write: ["a/failover.md": text])
+        let moved = try repo.commit("move", by: .bob, at: "2024-02-01T10:00:00+00:00", move: [("a/failover.md", "b/failover.md")])
+        let copied = try repo.commit("copy", by: .bob, at: "2024-03-01T10:00:00+00:00", write: ["c/copy.md": text])
+        let changes = try repo.repository.changes(in: moved, parent: first)
+        #expect(changes == [FileChange(path: RepoPath("b/failover.md"), kind: .renamed(from: RepoPath("a/failover.md"), similarity: 100),
+                                       oldBlob: ObjectID.blob(hashing: Array(text.utf8)), newBlob: ObjectID.blob(hashing: Array(text.utf8)))])
+        let copy = try repo.repository.changes(in: copied, parent: moved)
+        #expect(copy.map(\.kind) == [.added])
+    }
+
+    @Test("the walk lists every commit, newest first, with author and committer facts")
+    func walk() throws {
+        let repo = try GitFixture()
+        try repo.commit("one", by: .alice, at: "2024-01-01T10:00:00+02:00", write: ["x.md": "1\n"])
+        let tip = try repo.commit("two\n\nBody text.", by: .bob, at: "2024-01-02T10:00:00-07:00", committer: .carol,
+                                  committedAt: "2024-05-01T00:00:00+00:00", write: ["x.md": "2\n"])
+        let commits = try repo.repository.walk(from: tip)
+        #expect(commits.map(\.subject) == ["two", "one"])
+        #expect(commits[0].author.name == "Bob Brown")
+        #expect(commits[0].author.time.iso8601 == "2024-01-02T10:00:00-07:00")
+        #expect(commits[0].committer.name == "Carol Chen")
+        if GitFixture.hasGitCommand { #expect(try repo.git(["rev-parse", "HEAD"]).hasPrefix(tip.hex)) }
+    }
+
+    @Test("opening a folder that is not a repository says so and what to do")
+    func notARepository() throws {
+        let folder = try TemporaryDirectory()
+        #expect {
+            try Repository.open(at: folder.path)
+        } throws: { error in
+            (error as? GitError)?.message.contains("is not a Git repository") == true
+        }
+    }
+
+    @Test("blob ids match git hash-object")
+    func blobHash() throws {
+        // printf 'hello\n' | git hash-object --stdin
+        #expect(ObjectID.blob(hashing: Array("hello\n".utf8)).hex == "ce013625030ba8dba906f756967f9e9ca394464a")
+    }
+}

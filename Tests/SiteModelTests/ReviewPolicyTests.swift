@@ -1,0 +1,51 @@
+import Documents
+import SiteModel
+import SOPCore
+import Testing
+
+@Suite struct ReviewPolicyTests {
+    func state(last: Day, months: Int, now: Day) -> ReviewState {
+        ReviewPolicy.status(lastReview: last, interval: ReviewInterval(months: months), source: .siteDefault, now: now, dueSoonDays: 30).state
+    }
+
+    @Test("current, due soon within 30 days, overdue from the day after the due date")
+    func boundaries() {
+        let last = Day(2025, 1, 15)  // due 2025-07-15 at 6 months
+        #expect(state(last: last, months: 6, now: Day(2025, 6, 14)) == .current)
+        #expect(state(last: last, months: 6, now: Day(2025, 6, 15)) == .dueSoon)
+        #expect(state(last: last, months: 6, now: Day(2025, 7, 15)) == .dueSoon)
+        #expect(state(last: last, months: 6, now: Day(2025, 7, 16)) == .overdue)
+    }
+
+    @Test("a never-committed SOP has no due date")
+    func notCommitted() {
+        let status = ReviewPolicy.status(lastReview: nil, interval: .defaultInterval, source: .siteDefault, now: Day(2025, 1, 1), dueSoonDays: 30)
+        #expect(status.state == .notCommitted)
+        #expect(status.nextDue == nil)
+    }
+
+    @Test("the calendar day of an instant follows the site's time zone, not the machine's (B05)", arguments: [
+        ("UTC", Day(2023, 6, 29), Day(2023, 1, 1)), ("Asia/Shanghai", Day(2023, 6, 30), Day(2023, 1, 1)),
+        ("America/Los_Angeles", Day(2023, 6, 29), Day(2022, 12, 31)),
+    ])
+    func timeZones(zone: String, power: Day, checklist: Day) throws {
+        let calendar = try #require(SiteCalendar(timeZone: zone))
+        #expect(calendar.day(of: try #require(Instant(iso8601: "2023-06-30T07:30:00+08:00"))) == power)
+        #expect(calendar.day(of: try #require(Instant(iso8601: "2023-01-01T00:30:00-05:00"))) == checklist)
+    }
+
+    @Test("permalinks and relative links", arguments: [
+        ("/a/b/", "/c/d/", "../../c/d/"), ("/a/b/", "/a/c/", "../c/"), ("/", "/a/", "a/"), ("/a/b/", "/a/img/x.svg", "../img/x.svg"),
+        ("/a/", "/procédures/redémarrage/", "../proc%C3%A9dures/red%C3%A9marrage/"),
+    ])
+    func relativeLinks(from: String, to: String, expected: String) {
+        #expect(Permalink.relative(from: from, to: to) == expected)
+    }
+
+    @Test("slugs keep letters of any script and drop punctuation", arguments: [
+        ("Process a Refund", "process-a-refund"), ("redémarrage", "redémarrage"), ("再起動", "再起動"), ("What's new?", "whats-new"),
+    ])
+    func slugs(text: String, expected: String) {
+        #expect(Permalink.slug(text) == expected)
+    }
+}

@@ -1,0 +1,253 @@
+import Foundation
+import SOPCore
+import SopsiteKit
+import Testing
+import TestSupport
+
+/// End-to-end: real repositories built commit by commit, a real build, facts read back from the written site.
+@Suite struct BuildPipelineTests {
+    struct Built {
+        /// Holds the temporary folder alive while the test reads the site.
+        let folder: TemporaryDirectory
+        let report: BuildReport
+        let output: String
+        func text(_ path: String) throws -> String {
+            try String(contentsOfFile: output + "/" + path, encoding: .utf8)
+        }
+        func pages() throws -> [[String: Any]] {
+            let data = try Data(contentsOf: URL(fileURLWithPath: output + "/api/pages.json"))
+            return try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        }
+        func page(_ id: String) throws -> [String: Any] {
+            try #require(try pages().first { $0["id"] as? String == id }, "no page \(id)")
+        }
+    }
+
+    func build(_ repo: GitFixture, content: String? = "content", now: String = "2025-06-01", out: TemporaryDirectory? = nil) async throws -> Built {
+        let folder = try out ?? TemporaryDirectory(prefix: "sopsite-out")
+        let output = folder.path + "/site"
+        let report = await BuildPipeline.run(BuildRequest(repository: repo.path, content: content, output: output,
+                                                          now: .day(try #require(Day(iso: now)))))
+        return Built(folder: folder, report: report, output: output)
+    }
+
+    func sop(_ id: String, title: String, owner: String = "dana", interval: String? = "6 months", steps: [String]) -> String {
+        "---\nid: \(id)\ntitle: \(title)\nowner: \(owner)\n" + (interval.map { "review_interval: \($0)\n" } ?? "") + "---\n"
+            + "## Steps\n\n" + steps.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: "\n") + "\n"
+    }
+
+    /// A history with renames, a move across processes, a merge and several authors in several time zones.
+    func storyRepository() throws -> GitFixture {
+        let repo = try GitFixture()
+        try repo.commit("Add support process and refund SOP", by: .alice, at: "2024-01-10T09:00:00+01:00", write: [
+            "content/support/_process.md": "---\ntitle: Customer support\nstart: A customer writes\nend: The case is closed\noutcome: Answered in a day\nreview_interval: 12 months\n---\nWhy support matters.\n",
+            "content/support/refund.md": sop("SOP-CS-001", title: "How to process a customer refund", steps: ["Check the order.", "Refund it."]),
+            "content/support/escalate.md": sop("SOP-CS-002", title: "How to escalate a complaint", interval: nil, steps: ["Call the lead."]),
+            "content/finance/_process.md": "---\ntitle: Finance\n---\nMoney.\n",
+        ])
+        try repo.commit("Refund: add limit", by: .bob, at: "2024-03-02T16:30:00-05:00", write: [
+            "content/support/refund.md": sop("SOP-CS-001", title: "How to process a customer refund",
+                                             steps: ["Check the order.", "Refund up to 500 EUR. See [escalation](../support/escalate.md#steps)."]),
+        ])
+        try repo.branch("feature")
+        try repo.commit("Escalation: page on-call", by: .dave, at: "2024-04-01T10:00:00+02:00", write: [
+            "content/support/escalate.md": sop("SOP-CS-002", title: "How to escalate a complaint", interval: nil, steps: ["Call the lead.", "Page on-call."]),
+        ], on: "feature")
+        try repo.commit("Move refunds to finance", by: .carol, at: "2024-05-01T08:00:00+08:00",
+                        move: [("content/support/refund.md", "content/finance/refund.md")])
+        try repo.merge("feature", "Merge branch 'feature'", by: .bob, at: "2024-05-02T12:00:00+00:00")
+        return repo
+    }
+
+    @Test("pages.json matches git log --follow for every SOP: commits, created, last change, contributors")
+    func pagesMatchGit() async throws {
+        let repo = try storyRepository()
+        let built = try await build(repo)
+        #expect(built.report.succeeded, "\(built.report.diagnostics)")
+        #expect(built.report.pages == 2)
+        for page in try built.pages() {
+            let path = try #require(page["source_path"] as? String)
+            let log = try repo.gitLogFollow(path, format: "%H%x09%an%x09%aI")
+            let created = try #require(page["created"] as? [String: Any])
+            let last = try #require(page["last_change"] as? [String: Any])
+            #expect(page["commits"] as? Int == log.count, "\(path)")
+            #expect(page["revision"] as? Int == log.count, "\(path)")
+            #expect("\(last["commit"]!)\t\(last["author"]!)\t\(last["date"]!)" == log.first, "\(path)")
+            #expect("\(created["commit"]!)\t\(created["author"]!)\t\(created["date"]!)" == log.last, "\(path)")
+            let authors = try repo.gitLogFollow(path, format: "%an")
+            let contributors = try #require(page["contributors"] as? [[String: Any]]).map { $0["name"] as? String ?? "" }
+            #expect(Set(contributors) == Set(authors), "\(path)")
+        }
+        let refund = try built.page("SOP-CS-001")
+        #expect(refund["source_path"] as? String == "content/finance/refund.md")
+        #expect(refund["url"] as? String == "/finance/refund/")
+        #expect((refund["created"] as? [String: Any])?["date"] as? String == "2024-01-10T09:00:00+01:00")
+        #expect((refund["last_change"] as? [String: Any])?["date"] as? String == "2024-05-01T08:00:00+08:00")
+        // Reviewed at the last change (08:00 at +08:00 is 00:00 UTC, still 1 May in the site's UTC) + 6 months.
+        #expect((refund["review"] as? [String: Any])?["next_due"] as? String == "2024-11-01")
+        #expect((refund["review"] as? [String: Any])?["state"] as? String == "overdue")
+        let escalate = try built.page("SOP-CS-002")
+        #expect((escalate["review"] as? [String: Any])?["interval"] as? String == "1 year")  // from its process
+    }
+
+    @Test("the SOP page shows revision, dates, contributors, badge and the revision history")
+    func sopPage() async throws {
+        let built = try await build(try storyRepository(), now: "2024-10-15")
+        let html = try built.text("finance/refund/index.html")
+        #expect(html.contains("Rev 3"))
+        #expect(html.contains("Last changed <time datetime=\"2024-05-01T08:00:00+08:00\""))
+        #expect(html.contains("1 May 2024"))
+        #expect(html.contains("badge--due-soon"))
+        #expect(html.contains("data-review-due=\"2024-11-01\""))
+        #expect(html.contains("Move refunds to finance"))
+        #expect(html.contains("Renamed from content/support/refund.md"))
+        #expect(html.contains("Carol Chen"))
+        #expect(html.contains("Every 6 months (set on this page)"))
+        // The relative link to another SOP points at its page, from this page's folder.
+        #expect(html.contains("href=\"../../support/escalate/#steps\""))
+    }
+
+    @Test("the home page lists processes and their procedures; a process page shows its definition")
+    func homeAndProcess() async throws {
+        let built = try await build(try storyRepository())
+        let home = try built.text("index.html")
+        #expect(home.contains("Customer support"))
+        #expect(home.contains("href=\"finance/refund/\""))
+        let process = try built.text("support/index.html")
+        #expect(process.contains("A customer writes"))
+        #expect(process.contains("Answered in a day"))
+        #expect(process.contains("How to escalate a complaint"))
+        let index = try built.text("search-index.json")
+        #expect(index.contains("\"id\":\"SOP-CS-001\""))
+    }
+
+    @Test("same commit and same --now give a byte-identical site")
+    func deterministic() async throws {
+        let repo = try storyRepository()
+        let first = try await build(repo, now: "2025-01-01")
+        let second = try await build(repo, now: "2025-01-01")
+        let files = try FileManager.default.subpathsOfDirectory(atPath: first.output).sorted()
+        #expect(files == (try FileManager.default.subpathsOfDirectory(atPath: second.output).sorted()))
+        #expect(files.count > 10)
+        for file in files {
+            let a = FileManager.default.contents(atPath: first.output + "/" + file)
+            let b = FileManager.default.contents(atPath: second.output + "/" + file)
+            #expect(a == b, "\(file) differs")
+        }
+    }
+
+    @Test("every front-matter error is reported in one run with file and line, and no site is written")
+    func errorsStopTheBuild() async throws {
+        let repo = try GitFixture()
+        try repo.commit("Add", by: .alice, at: "2024-01-01T10:00:00+00:00", write: [
+            "content/a/one.md": "---\ntitle: One\nreview_interval: 6 monts\n---\nBody\n",
+            "content/a/two.md": "---\ntitle: \"Two\n---\nBody\n",
+            "content/a/three.md": "---\nid: X\n---\n", "content/a/four.md": "---\nid: X\n---\n",
+        ])
+        let out = try TemporaryDirectory(prefix: "sopsite-out")
+        let built = try await build(repo, out: out)
+        #expect(!built.report.succeeded)
+        let found = built.report.diagnostics.filter { $0.severity == .error }.map { "\($0.location) \($0.code)" }
+        #expect(found == ["content/a/one.md:3 front-matter.review-interval", "content/a/three.md:2 document.duplicate-id",
+                          "content/a/two.md:2 front-matter.yaml"])
+        let duplicate = try #require(built.report.diagnostics.first { $0.code == "document.duplicate-id" })
+        #expect(duplicate.notes.first?.location.description == "content/a/four.md:2")
+        #expect(!FileManager.default.fileExists(atPath: built.output))
+    }
+
+    @Test("a failed build leaves the previous site untouched")
+    func failedBuildKeepsSite() async throws {
+        let repo = try storyRepository()
+        let out = try TemporaryDirectory(prefix: "sopsite-out")
+        let first = try await build(repo, out: out)
+        #expect(first.report.succeeded)
+        let before = try first.text("index.html")
+        try repo.commit("Break it", by: .alice, at: "2025-01-01T10:00:00+00:00",
+                        write: ["content/support/broken.md": "---\ntitle: [unclosed\n---\n"])
+        let second = try await build(repo, out: out)
+        #expect(!second.report.succeeded)
+        #expect(try second.text("index.html") == before)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.contains(".sopsite-") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test("raw HTML and script in Markdown are escaped, and front-matter values are escaped in HTML")
+    func escaping() async throws {
+        let repo = try GitFixture()
+        try repo.commit("Add", by: .alice, at: "2024-01-01T10:00:00+00:00", write: [
+            "content/a/x.md": "---\ntitle: \"Refunds <script>alert(1)</script>\"\nowner: \"\\\"><img src=x onerror=alert(1)>\"\n---\n<script>alert(2)</script>\n\n[click](javascript:alert(3))\n",
+        ])
+        let built = try await build(repo)
+        let html = try built.text("a/x/index.html")
+        #expect(!html.contains("<script>alert"))
+        #expect(!html.contains("<img src=x"))
+        #expect(!html.contains("javascript:alert"))
+        #expect(html.contains("Refunds &lt;script&gt;alert(1)&lt;/script&gt;"))
+    }
+
+    @Test("an uncommitted edit is shown and flagged; an untracked file has no dates (B06)")
+    func uncommittedWork() async throws {
+        let repo = try GitFixture()
+        try repo.commit("add a", by: .init("Alice", "alice@example.test"), at: "2022-01-10T10:00:00+00:00",
+                        write: ["a.md": "# A\n\nOne.\n"])
+        try "# A\n\nOne.\nTwo (local edit).\n".write(toFile: repo.path + "/a.md", atomically: true, encoding: .utf8)
+        try "# New\n\nDraft.\n".write(toFile: repo.path + "/new.md", atomically: true, encoding: .utf8)
+        let out = try TemporaryDirectory(prefix: "sopsite-out")
+        let built = try await build(repo, content: ".", out: out)
+        #expect(built.report.succeeded, "\(built.report.diagnostics)")
+        let a = try built.page("a")
+        #expect(a["commits"] as? Int == 1)
+        #expect((a["last_change"] as? [String: Any])?["date"] as? String == "2022-01-10T10:00:00+00:00")
+        #expect(a["uncommitted_changes"] as? Bool == true)
+        let new = try built.page("new")
+        #expect(new["commits"] as? Int == 0)
+        #expect(new["created"] is NSNull)
+        #expect((new["review"] as? [String: Any])?["state"] as? String == "not-committed")
+        #expect(try built.text("a/index.html").contains("local edits that are not committed"))
+        #expect(try built.text("new/index.html").contains("Not committed yet"))
+    }
+
+    @Test("B03: non-ASCII titles and paths survive in HTML and JSON; URLs are percent-encoded UTF-8, never Git's octal quoting")
+    func nonASCII() async throws {
+        let repo = try GitFixture()
+        try repo.commit("add", by: .init("Alice", "alice@example.test"), at: "2022-09-01T08:00:00+02:00",
+                        write: ["procédures/redémarrage.md": "# Redémarrage\n\nÉtape.\n", "手順/再起動.md": "# 再起動\n\n手順。\n"])
+        let built = try await build(repo, content: ".")
+        #expect(built.report.succeeded, "\(built.report.diagnostics)")
+        let pages = try built.pages()
+        #expect(Set(pages.compactMap { $0["title"] as? String }) == ["Redémarrage", "再起動"])
+        let home = try built.text("index.html")
+        #expect(home.contains("Redémarrage"))
+        #expect(home.contains("href=\"proc%C3%A9dures/red%C3%A9marrage/\""))
+        #expect(!home.contains("\\303"))
+        #expect(FileManager.default.fileExists(atPath: built.output + "/procédures/redémarrage/index.html"))
+    }
+
+    @Test("refuses to write into the repository, the content folder or a foreign non-empty folder")
+    func outputGuard() async throws {
+        let repo = try storyRepository()
+        for output in [repo.path, repo.path + "/content", (repo.path as NSString).deletingLastPathComponent] {
+            let report = await BuildPipeline.run(BuildRequest(repository: repo.path, content: "content", output: output, now: .day(Day(2025, 1, 1))))
+            #expect(report.diagnostics.map(\.code) == ["output.unsafe"], "\(output)")
+        }
+        let foreign = try TemporaryDirectory(prefix: "sopsite-foreign")
+        try foreign.write("keep.txt", "mine")
+        let report = await BuildPipeline.run(BuildRequest(repository: repo.path, content: "content", output: foreign.path, now: .day(Day(2025, 1, 1))))
+        #expect(report.diagnostics.map(\.code) == ["output.not-ours"])
+        #expect(FileManager.default.fileExists(atPath: foreign.path + "/keep.txt"))
+    }
+
+    @Test("a shallow clone stops the build with an error that says how to fix it (B01)")
+    func shallowClone() async throws {
+        guard GitFixture.hasGitCommand else { return }
+        let repo = try storyRepository()
+        let clone = try TemporaryDirectory(prefix: "sopsite-shallow")
+        _ = try repo.git(["clone", "-q", "--depth", "1", "file://" + repo.path, clone.path + "/site"])
+        let out = try TemporaryDirectory(prefix: "sopsite-out")
+        let report = await BuildPipeline.run(BuildRequest(repository: clone.path + "/site", content: "content", output: out.path + "/s",
+                                                          now: .day(Day(2025, 1, 1))))
+        let error = try #require(report.diagnostics.first { $0.code == "history.shallow-clone" })
+        #expect(error.fix?.contains("git fetch --unshallow") == true)
+        #expect(!report.succeeded)
+    }
+}
