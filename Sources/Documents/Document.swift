@@ -83,6 +83,14 @@ public struct Document: Sendable {
         self.keyLines = keyLines
     }
 
+    /// This document with its process resolved to a process folder key.
+    public func withProcessKey(_ key: String?) -> Document {
+        Document(path: path, contentPath: contentPath, kind: kind, id: id, title: title, titleSource: titleSource, processKey: key,
+                 owner: owner, reviewInterval: reviewInterval, criticality: criticality, scope: scope, tags: tags, start: start,
+                 end: end, stakeholders: stakeholders, outcome: outcome, body: body, bodyFirstLine: bodyFirstLine,
+                 bodyStartsWithTitle: bodyStartsWithTitle, keyLines: keyLines)
+    }
+
     /// The file line of a front-matter key, or the first line.
     public func location(of key: String) -> SourceLocation {
         SourceLocation(path, line: keyLines[key] ?? 1)

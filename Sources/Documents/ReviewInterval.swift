@@ -2,7 +2,7 @@ import Foundation
 /// A calendar period between reviews: whole months (a year is 12) or whole days; never seconds.
 ///
 /// Accepted forms, as writers use them and as ISO 8601 durations: `6 months`, `1 month`, `1 year`, `2 years`,
-/// `90 days`, `2 weeks`, `quarterly`, `yearly`, `P6M`, `P1Y`, `P90D`, `P2W`.
+/// `90 days`, `2 weeks`, `quarterly`, `yearly`, `P6M`, `P1Y`, `P90D`, `P2W`, and the compact `365d`, `2w`, `6m`, `1y`.
 public struct ReviewInterval: Hashable, Sendable, CustomStringConvertible {
     public let months: Int
     public let days: Int
@@ -37,6 +37,16 @@ public struct ReviewInterval: Hashable, Sendable, CustomStringConvertible {
             case "w": self.init(days: number * 7)
             case "d": self.init(days: number)
             default: return nil
+            }
+            return
+        }
+        // Compact forms seen in real repositories: "365d", "2w", "6m", "1y" (m is months: reviews are never minutes).
+        if let unit = value.last, "dwmy".contains(unit), let number = Int(value.dropLast()), number > 0 {
+            switch unit {
+            case "d": self.init(days: number)
+            case "w": self.init(days: number * 7)
+            case "m": self.init(months: number)
+            default: self.init(months: number * 12)
             }
             return
         }

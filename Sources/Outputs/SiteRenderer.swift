@@ -16,45 +16,58 @@ public struct SiteRenderer: Sendable {
         self.markdown = MarkdownRenderer(allowRawHTML: allowRawHTML)
     }
 
-    /// Renders every output file, sorted by path.
+    /// Renders every output file, sorted by path. SOP pages are rendered in parallel chunks (each with its own cmark
+    /// parser); results are collected and sorted, so the output does not depend on scheduling.
     /// - Returns: the files, and warnings for links that point at nothing the site publishes (with file and line).
     /// - Throws: `OutputError` when a theme template is missing or does not parse.
-    public func render(_ site: Site) throws(OutputError) -> Diagnosed<[OutputFile]> {
+    public func render(_ site: Site) async throws(OutputError) -> Diagnosed<[OutputFile]> {
         let library = try theme.library()
+        let navigation = NavigationCache(site: site)
         var files: [OutputFile] = []
         var diagnostics: [Diagnostic] = []
 
-        func page(_ template: String, _ view: Any, title: String, permalink: String, description: String = "") throws(OutputError) {
-            let root = Self.root(from: permalink)
-            let content = try render(library, template, view)
-            let layout = LayoutView(siteTitle: site.config.title, pageTitle: title, root: root, content: content,
-                                    navigation: navigation(site, current: permalink), description: description,
-                                    isHome: permalink == "/")
-            files.append(OutputFile(path: String(permalink.dropFirst()) + "index.html", text: try render(library, "layouts/layout", layout)))
-        }
-
-        try page("layouts/home", homeView(site), title: site.config.title, permalink: "/")
+        // Home, processes, search page.
+        files.append(try page(library, navigation, site, "layouts/home", homeView(site), title: site.config.title, permalink: "/"))
         for process in site.processes {
             var html = ""
             if let document = process.document {
-                let rendered = renderBody(document, permalink: process.permalink, site: site, diagnostics: &diagnostics)
-                html = rendered.html
+                let rendered = renderBody(document, permalink: process.permalink, site: site)
+                html = rendered.value.html
+                diagnostics += rendered.diagnostics
             }
-            try page("layouts/process", processView(process, html: html, site: site), title: process.title,
-                     permalink: process.permalink, description: process.document?.outcome ?? "")
+            files.append(try page(library, navigation, site, "layouts/process", processView(process, html: html, site: site),
+                                  title: process.title, permalink: process.permalink, description: process.document?.outcome ?? ""))
+        }
+        files.append(try page(library, navigation, site, "layouts/search", SearchPageView(pages: site.pages.map { row($0, from: "/search/") }),
+                              title: "Search", permalink: "/search/"))
+        files.append(OutputFile(path: "404.html", text: try render(library, "layouts/layout", LayoutView(
+            siteTitle: site.config.title, pageTitle: "Page not found", root: "/",
+            content: try render(library, "layouts/404", ["siteTitle": site.config.title]),
+            navigation: navigation.items(for: "/", current: ""), description: "", isHome: false))))
+
+        // SOP pages: the bulk of the work.
+        let chunks = Self.chunks(of: site.pages, count: max(1, ProcessInfo.processInfo.activeProcessorCount * 2))
+        let results: [Result<SOPChunk, OutputError>] = await withTaskGroup(of: (Int, Result<SOPChunk, OutputError>).self) { group in
+            for (index, chunk) in chunks.enumerated() {
+                group.addTask {
+                    do throws(OutputError) {
+                        return (index, .success(try renderSOPs(chunk, library: library, navigation: navigation, site: site)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var ordered = [(Int, Result<SOPChunk, OutputError>)]()
+            for await result in group { ordered.append(result) }
+            return ordered.sorted { $0.0 < $1.0 }.map(\.1)
         }
         var searchEntries: [SearchIndex.Entry] = []
-        for sop in site.pages {
-            let rendered = renderBody(sop.document, permalink: sop.permalink, site: site, diagnostics: &diagnostics)
-            searchEntries.append(SearchIndex.Entry(page: sop, headings: rendered.headings.map(\.text), text: rendered.plainText))
-            try page("layouts/sop", sopView(sop, rendered: rendered, site: site), title: "\(sop.document.title) (\(sop.document.id))",
-                     permalink: sop.permalink, description: sop.document.scope ?? "")
+        for result in results {
+            let chunk = try result.get()
+            files += chunk.files
+            diagnostics += chunk.diagnostics
+            searchEntries += chunk.searchEntries
         }
-        try page("layouts/search", SearchPageView(pages: site.pages.map { row($0, from: "/search/") }), title: "Search",
-                 permalink: "/search/")
-        try files.append(OutputFile(path: "404.html", text: render(library, "layouts/layout", LayoutView(
-            siteTitle: site.config.title, pageTitle: "Page not found", root: "/", content: render(library, "layouts/404", ["siteTitle": site.config.title]),
-            navigation: navigation(site, current: ""), description: "", isHome: false))))
 
         files.append(OutputFile(path: "search-index.json", bytes: SearchIndex.build(site, entries: searchEntries)))
         files.append(OutputFile(path: "api/pages.json", bytes: PagesAPI.build(site)))
@@ -62,6 +75,43 @@ public struct SiteRenderer: Sendable {
             files.append(OutputFile(path: "assets/" + name, bytes: bytes))
         }
         return Diagnosed(files.sorted { $0.path < $1.path }, diagnostics: diagnostics.sorted())
+    }
+
+    private struct SOPChunk: Sendable {
+        var files: [OutputFile] = []
+        var diagnostics: [Diagnostic] = []
+        var searchEntries: [SearchIndex.Entry] = []
+    }
+
+    private func renderSOPs(_ pages: ArraySlice<SOPPage>, library: MustacheLibrary, navigation: NavigationCache,
+                            site: Site) throws(OutputError) -> SOPChunk {
+        var chunk = SOPChunk()
+        for sop in pages {
+            let rendered = renderBody(sop.document, permalink: sop.permalink, site: site)
+            chunk.diagnostics += rendered.diagnostics
+            chunk.searchEntries.append(SearchIndex.Entry(page: sop, headings: rendered.value.headings.map(\.text), text: rendered.value.plainText))
+            chunk.files.append(try page(library, navigation, site, "layouts/sop", sopView(sop, rendered: rendered.value, site: site),
+                                        title: "\(sop.document.title) (\(sop.document.id))", permalink: sop.permalink,
+                                        description: sop.document.scope ?? ""))
+        }
+        return chunk
+    }
+
+    /// Splits `pages` into at most `count` contiguous slices.
+    static func chunks(of pages: [SOPPage], count: Int) -> [ArraySlice<SOPPage>] {
+        guard !pages.isEmpty else { return [] }
+        let size = (pages.count + count - 1) / count
+        return stride(from: 0, to: pages.count, by: size).map { pages[$0..<min($0 + size, pages.count)] }
+    }
+
+    /// One page: its template rendered, then wrapped in the layout.
+    private func page(_ library: MustacheLibrary, _ navigation: NavigationCache, _ site: Site, _ template: String, _ view: Any,
+                      title: String, permalink: String, description: String = "") throws(OutputError) -> OutputFile {
+        let content = try render(library, template, view)
+        let layout = LayoutView(siteTitle: site.config.title, pageTitle: title, root: Self.root(from: permalink), content: content,
+                                navigation: navigation.items(for: permalink, current: permalink), description: description,
+                                isHome: permalink == "/")
+        return OutputFile(path: String(permalink.dropFirst()) + "index.html", text: try render(library, "layouts/layout", layout))
     }
 
     private func render(_ library: MustacheLibrary, _ template: String, _ view: Any) throws(OutputError) -> String {
@@ -79,7 +129,7 @@ public struct SiteRenderer: Sendable {
     }
 
     /// Renders a document body with its links rewritten to the pages and files the site publishes.
-    func renderBody(_ document: Document, permalink: String, site: Site, diagnostics: inout [Diagnostic]) -> RenderedMarkdown {
+    func renderBody(_ document: Document, permalink: String, site: Site) -> Diagnosed<RenderedMarkdown> {
         var problems: [Diagnostic] = []
         let rendered = markdown.render(document.body, firstLine: document.bodyFirstLine, dropLeadingTitle: document.bodyStartsWithTitle) { link in
             switch site.resolve(link.destination, from: document.path) {
@@ -100,8 +150,7 @@ public struct SiteRenderer: Sendable {
                 return nil
             }
         }
-        diagnostics += problems
-        return rendered
+        return Diagnosed(rendered, diagnostics: problems)
     }
 
     func badge(_ review: ReviewStatus) -> BadgeView {
@@ -116,19 +165,8 @@ public struct SiteRenderer: Sendable {
 
     func row(_ sop: SOPPage, from permalink: String) -> PageRow {
         PageRow(id: sop.document.id, title: sop.document.title, url: Permalink.relative(from: permalink, to: sop.permalink),
-                kind: sop.document.kind.label, owner: sop.document.owner ?? "", badge: badge(sop.review),
+                kind: sop.document.kind == .procedure ? "" : sop.document.kind.label, owner: sop.document.owner ?? "", badge: badge(sop.review),
                 lastChange: sop.lastChange?.day.long ?? "not committed")
-    }
-
-    func navigation(_ site: Site, current: String) -> [NavigationItem] {
-        site.processes.map { process in
-            NavigationItem(title: process.title, url: Permalink.relative(from: current.isEmpty ? "/" : current, to: process.permalink),
-                           isCurrent: current == process.permalink || process.pages.contains { $0.permalink == current },
-                           pages: process.pages.map { sop in
-                               NavigationItem(title: sop.document.title, url: Permalink.relative(from: current.isEmpty ? "/" : current, to: sop.permalink),
-                                              isCurrent: sop.permalink == current, pages: [])
-                           })
-        }
     }
 
     func homeView(_ site: Site) -> HomeView {

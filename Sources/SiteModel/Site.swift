@@ -60,7 +60,7 @@ public struct Site: Sendable {
     public let now: Day
     /// HEAD's commit id, nil without commits.
     public let head: String?
-    /// Processes sorted by title, then key.
+    /// Processes sorted by title (case-insensitive), then key.
     public let processes: [ProcessSection]
     /// SOPs at the top of the content folder (no process), sorted by id.
     public let unassigned: [SOPPage]
@@ -144,12 +144,32 @@ public struct Site: Sendable {
         var pagesByProcess: [String: [SOPPage]] = [:]
         var unassigned: [SOPPage] = []
         var all: [SOPPage] = []
-        for document in usable where document.kind != .process {
-            if let key = document.processKey, !knownKeys.contains(key) {
-                diagnostics.append(.error("document.unknown-process", "process \"\(key)\" names no process",
-                                          at: document.location(of: "process"),
-                                          fix: "use a folder name under the content folder: \(knownKeys.sorted().joined(separator: ", "))"))
-                continue
+        // `process:` may name a process by its folder, by its title, or by a title that slugs to its folder
+        // (generated and migrated repositories write `process: "Access Management"`).
+        var keyByName: [String: String] = [:]
+        for key in knownKeys.sorted() {
+            keyByName[key.lowercased()] = keyByName[key.lowercased()] ?? key
+            if let title = processByKey[key]?.title.lowercased() { keyByName[title] = keyByName[title] ?? key }
+        }
+        func processKey(of document: Document) -> String? {
+            guard let written = document.processKey else { return nil }
+            if knownKeys.contains(written) { return written }
+            return keyByName[written.lowercased()] ?? keyByName[Permalink.slug(written)]
+        }
+        for original in usable where original.kind != .process {
+            var document = original
+            if let key = original.processKey, let resolved = processKey(of: original) {
+                if resolved != key { document = original.withProcessKey(resolved) }
+            } else if let key = original.processKey {
+                // The folder decides where a page lives; a stale `process:` (left behind by a folder rename) must not
+                // stop a build, but the writer should fix it.
+                let relative = original.path.relative(to: config.contentRoot) ?? original.path.value
+                let folder = relative.split(separator: "/").dropLast().first.map(String.init)
+                diagnostics.append(.warning("document.unknown-process", "process \"\(key)\" names no process"
+                                            + (folder.map { "; the page is listed under its folder's process \($0)" } ?? ""),
+                                            at: original.location(of: "process"),
+                                            fix: "write one of: \(knownKeys.sorted().joined(separator: ", "))"))
+                document = original.withProcessKey(folder)
             }
             let processDocument = document.processKey.flatMap { processByKey[$0] }
             let interval: ReviewInterval
@@ -182,7 +202,7 @@ public struct Site: Sendable {
                                   permalink: Permalink.page(forContentPath: key), document: document,
                                   history: document.map { facts($0.path) } ?? [],
                                   pages: (pagesByProcess[key] ?? []).sorted(by: byID))
-        }.sorted { ($0.title, $0.key) < ($1.title, $1.key) }
+        }.sorted { ($0.title.lowercased(), $0.key) < ($1.title.lowercased(), $1.key) }
 
         var assetURLs: [RepoPath: String] = [:]
         for asset in assets {

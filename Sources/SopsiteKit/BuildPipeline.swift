@@ -111,7 +111,7 @@ public enum BuildPipeline {
 
         let rendered: Diagnosed<[OutputFile]>
         do {
-            rendered = try SiteRenderer(theme: theme).render(site)
+            rendered = try await SiteRenderer(theme: theme).render(site)
         } catch {
             report.diagnostics.append(.error("theme.render", error.description, at: here))
             return finish(report)
