@@ -71,34 +71,44 @@ public struct HistoryIndex: Sendable {
         let headFiles = try repository.files(in: repository.treeID(of: head), under: options.folder)
             .filter { !$0.isSymlink && options.includes($0.path) }
         // Walking backwards from HEAD, `tracked` maps the path a document has at the commit being visited to the
-        // document (its index); a rename hands the document to its old path, as `git log --follow` does.
-        var tracked: [RepoPath: Int] = [:]
+        // documents (their indexes) that follow it; a rename hands a document to its old path, as `git log --follow`
+        // does. A path can be followed by two documents: a file re-created where another was renamed away inherits
+        // the older history of the path, as `git log --follow` shows it.
+        var tracked: [RepoPath: [Int]] = [:]
         var records: [[CommitRecord]] = Array(repeating: [], count: headFiles.count)
-        for (index, file) in headFiles.enumerated() { tracked[file.path] = index }
+        for (index, file) in headFiles.enumerated() { tracked[file.path] = [index] }
 
         let commits = try repository.walk(from: head)
         for commit in commits where !commit.isMerge && !tracked.isEmpty {
             let changes = try repository.changes(in: commit.id, parent: commit.parents.first)
-            var moves: [(from: RepoPath, document: Int)] = []
-            for change in changes {
-                guard let document = tracked[change.path] else { continue }
-                let effect: CommitRecord.Effect
-                switch change.kind {
-                case .added: effect = .added
-                case .modified: effect = .modified
-                case .deleted: effect = .deleted
-                case .renamed(let from, _):
-                    effect = .renamed(from: from)
-                    tracked[change.path] = nil
-                    moves.append((from, document))
-                }
+            var moves: [(from: RepoPath, documents: [Int])] = []
+            func record(_ document: Int, _ path: RepoPath, _ effect: CommitRecord.Effect) {
                 records[document].append(CommitRecord(
                     id: commit.id.hex, authorName: commit.author.name, authorEmail: commit.author.email,
                     authorTime: commit.author.time, committerTime: commit.committer.time, subject: commit.subject,
-                    path: change.path, effect: effect))
+                    path: path, effect: effect))
+            }
+            for change in changes {
+                if case .renamed(let from, _) = change.kind {
+                    // Seen from the old path, a rename away is a deletion (`git log --follow` lists it as D there).
+                    for document in tracked[from] ?? [] { record(document, from, .deleted) }
+                }
+                guard let documents = tracked[change.path] else { continue }
+                for document in documents {
+                    switch change.kind {
+                    case .added: record(document, change.path, .added)
+                    case .modified: record(document, change.path, .modified)
+                    case .deleted: record(document, change.path, .deleted)
+                    case .renamed(let from, _): record(document, change.path, .renamed(from: from))
+                    }
+                }
+                if case .renamed(let from, _) = change.kind {
+                    tracked[change.path] = nil
+                    moves.append((from, documents))
+                }
             }
             // Applied after the loop so that a swap (a → b, b → a) in one commit hands each document its own old path.
-            for move in moves { tracked[move.from] = move.document }
+            for move in moves { tracked[move.from, default: []].append(contentsOf: move.documents) }
         }
 
         var documents: [RepoPath: DocumentHistory] = [:]
