@@ -38,6 +38,7 @@ let package = Package(
         .testTarget(name: "HistoryTests", dependencies: ["History", "Git", "TestSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "SiteModelTests", dependencies: ["SiteModel", "History", "Documents"]),
+        .testTarget(name: "OutputsTests", dependencies: ["Outputs", "SiteModel", "Documents", "History"]),
         .testTarget(name: "SopsiteKitTests", dependencies: ["SopsiteKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -251,3 +251,52 @@ import TestSupport
         #expect(!report.succeeded)
     }
 }
+
+/// Field cases B05 and B09 end to end.
+@Suite struct FieldCaseTests {
+    func build(_ repo: GitFixture, now: String) async throws -> (BuildReport, TemporaryDirectory) {
+        let out = try TemporaryDirectory(prefix: "sopsite-out")
+        let report = await BuildPipeline.run(BuildRequest(repository: repo.path, content: ".", output: out.path + "/site",
+                                                          now: .day(try #require(Day(iso: now)))))
+        return (report, out)
+    }
+
+    @Test("B05: pages show the calendar day in the configured time zone; JSON keeps the instant", arguments: [
+        ("UTC", "29 June 2023", "1 January 2023"), ("Asia/Shanghai", "30 June 2023", "1 January 2023"),
+        ("America/Los_Angeles", "29 June 2023", "31 December 2022"),
+    ])
+    func timeZones(zone: String, power: String, checklist: String) async throws {
+        let repo = try GitFixture()
+        try repo.commit("power", by: .alice, at: "2023-06-30T07:30:00+08:00",
+                        write: ["power.md": "# Power\n\nSwitch off.\n", "sopsite.yml": "timezone: \(zone)\n"])
+        try repo.commit("checklist", by: .bob, at: "2023-01-01T00:30:00-05:00", write: ["checklist.md": "# Checklist\n\n- a\n"])
+        let (report, out) = try await build(repo, now: "2023-07-01")
+        #expect(report.succeeded, "\(report.diagnostics)")
+        let powerPage = try String(contentsOfFile: out.path + "/site/power/index.html", encoding: .utf8)
+        #expect(powerPage.contains(">\(power)</time>"))
+        #expect(powerPage.contains("datetime=\"2023-06-30T07:30:00+08:00\""))
+        let checklistPage = try String(contentsOfFile: out.path + "/site/checklist/index.html", encoding: .utf8)
+        #expect(checklistPage.contains(">\(checklist)</time>"))
+        let json = try String(contentsOfFile: out.path + "/site/api/pages.json", encoding: .utf8)
+        #expect(json.contains("\"date\":\"2023-01-01T00:30:00-05:00\""))
+    }
+
+    @Test("B09: a CRLF file gives a clean title, owner and interval, no carriage return in JSON, and a real list")
+    func crlf() async throws {
+        let repo = try GitFixture()
+        let text = "---\r\ntitle: Rotate TLS certificates\r\nowner: web\r\nreview_interval: 3 months\r\n---\r\n## Steps\r\n\r\n1. Renew.\r\n2. Deploy.\r\n"
+        try repo.commit("tls", by: .alice, at: "2023-02-01T10:00:00+00:00", write: ["tls.md": text])
+        let (report, out) = try await build(repo, now: "2023-03-01")
+        #expect(report.succeeded, "\(report.diagnostics)")
+        let json = try String(contentsOfFile: out.path + "/site/api/pages.json", encoding: .utf8)
+        #expect(!json.contains("\\r"))
+        #expect(json.contains("\"title\":\"Rotate TLS certificates\""))
+        #expect(json.contains("\"next_due\":\"2023-05-01\""))
+        #expect(json.contains("\"owner\":\"web\""))
+        let index = try String(contentsOfFile: out.path + "/site/search-index.json", encoding: .utf8)
+        #expect(!index.contains("\\r"))
+        let page = try String(contentsOfFile: out.path + "/site/tls/index.html", encoding: .utf8)
+        #expect(page.contains("<h2 id=\"steps\">Steps</h2>"))
+        #expect(page.contains("<ol>\n<li>Renew.</li>"))
+    }
+}
