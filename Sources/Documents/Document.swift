@@ -18,6 +18,15 @@ public enum DocumentKind: String, Sendable, CaseIterable, Codable {
     }
 }
 
+/// Where a document is in its life: only effective documents are current procedure.
+public enum DocumentStatus: String, Sendable, CaseIterable {
+    /// Work in progress: left out of the published site unless `--drafts`.
+    case draft
+    case effective
+    /// No longer in force: published with a banner (and a link to its successor, if any).
+    case retired
+}
+
 /// One Markdown file under the content folder, validated: an SOP (procedure, work instruction, policy) or a process.
 public struct Document: Sendable {
     /// Repository-relative path of the source file.
@@ -32,13 +41,28 @@ public struct Document: Sendable {
     public let titleSource: TitleSource
     /// The process this document belongs to: `process:` from front matter, else its top folder under the content
     /// folder; nil for a document at the top of the content folder. For a process, its own key.
-    public let processKey: String?
+    public internal(set) var processKey: String?
     /// Owner handle, without a leading `@`.
     public let owner: String?
     public let reviewInterval: ReviewInterval?
+    /// `high`, `medium` or `low` (lowercased as written).
     public let criticality: String?
     public let scope: String?
     public let tags: [String]
+    public let status: DocumentStatus
+    /// The day the document took effect (`effective_date:`).
+    public let effectiveDate: Day?
+    /// Ids of the documents this one replaces.
+    public let supersedes: [String]
+    /// A hand-written review date (`last_reviewed:`, or GOV.UK tech docs' `last_reviewed_on:`) for documents migrated
+    /// from elsewhere; honoured only until Git holds newer review evidence (field case B07).
+    public let lastReviewed: Day?
+    /// For documents migrated from paper at revision N: added to the revision numbers shown.
+    public let revisionOffset: Int
+    /// Position among the process's procedures (`order:`); nil sorts after numbered ones, by id.
+    public let order: Int?
+    /// For a work instruction: the id of the procedure whose step it details.
+    public let parent: String?
     /// Process fields (the what and why): start and end points, stakeholders, outcome.
     public let start: String?
     public let end: String?
@@ -57,38 +81,11 @@ public struct Document: Sendable {
         case frontMatter, heading, fileName
     }
 
-    public init(path: RepoPath, contentPath: String, kind: DocumentKind, id: String, title: String, titleSource: TitleSource,
-                processKey: String?, owner: String?, reviewInterval: ReviewInterval?, criticality: String?, scope: String?,
-                tags: [String], start: String?, end: String?, stakeholders: [String], outcome: String?, body: String,
-                bodyFirstLine: Int, bodyStartsWithTitle: Bool, keyLines: [String: Int]) {
-        self.path = path
-        self.contentPath = contentPath
-        self.kind = kind
-        self.id = id
-        self.title = title
-        self.titleSource = titleSource
-        self.processKey = processKey
-        self.owner = owner
-        self.reviewInterval = reviewInterval
-        self.criticality = criticality
-        self.scope = scope
-        self.tags = tags
-        self.start = start
-        self.end = end
-        self.stakeholders = stakeholders
-        self.outcome = outcome
-        self.body = body
-        self.bodyFirstLine = bodyFirstLine
-        self.bodyStartsWithTitle = bodyStartsWithTitle
-        self.keyLines = keyLines
-    }
-
     /// This document with its process resolved to a process folder key.
     public func withProcessKey(_ key: String?) -> Document {
-        Document(path: path, contentPath: contentPath, kind: kind, id: id, title: title, titleSource: titleSource, processKey: key,
-                 owner: owner, reviewInterval: reviewInterval, criticality: criticality, scope: scope, tags: tags, start: start,
-                 end: end, stakeholders: stakeholders, outcome: outcome, body: body, bodyFirstLine: bodyFirstLine,
-                 bodyStartsWithTitle: bodyStartsWithTitle, keyLines: keyLines)
+        var copy = self
+        copy.processKey = key
+        return copy
     }
 
     /// The file line of a front-matter key, or the first line.

@@ -95,14 +95,25 @@ public struct DocumentLoader: Sendable {
             }
         }
 
-        var interval: ReviewInterval?
-        if let text = fields.string("review_interval") ?? fields.string("review_in") {
-            let key = fields.string("review_interval") != nil ? "review_interval" : "review_in"
-            interval = ReviewInterval(parsing: text)
-            if interval == nil {
-                problems.append(.error("front-matter.review-interval", "\(key) \"\(text)\" is not a period",
-                                       at: SourceLocation(path, line: fields.lines[key]), fix: ReviewInterval.acceptedForms))
+        let interval = fields.interval("review_interval") ?? fields.interval("review_in")
+        var status = DocumentStatus.effective
+        if let text = fields.string("status") {
+            if let parsed = DocumentStatus(rawValue: text.lowercased()) {
+                status = parsed
+            } else {
+                problems.append(.error("front-matter.status", "status \"\(text)\" is not a document status",
+                                       at: SourceLocation(path, line: fields.lines["status"]), fix: "write draft, effective or retired"))
             }
+        }
+        if let criticality = fields.string("criticality"), !["high", "medium", "low"].contains(criticality.lowercased()) {
+            problems.append(.error("front-matter.criticality", "criticality \"\(criticality)\" is not a level",
+                                   at: SourceLocation(path, line: fields.lines["criticality"]), fix: "write high, medium or low"))
+        }
+        let lastReviewed = fields.day("last_reviewed") ?? fields.day("last_reviewed_on")
+        let revisionOffset = fields.integer("revision_offset") ?? 0
+        if revisionOffset < 0 {
+            problems.append(.error("front-matter.revision-offset", "revision_offset must not be negative",
+                                   at: SourceLocation(path, line: fields.lines["revision_offset"]), fix: "write the paper revision number, e.g. 3"))
         }
 
         let headings = markdown.headings(of: split.body, firstLine: split.bodyFirstLine)
@@ -133,7 +144,10 @@ public struct DocumentLoader: Sendable {
             title: title, titleSource: titleSource, processKey: processKey,
             owner: fields.string("owner").map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 },
             reviewInterval: interval, criticality: fields.string("criticality")?.lowercased(), scope: fields.string("scope"),
-            tags: fields.list("tags"), start: fields.string("start"), end: fields.string("end"),
+            tags: fields.list("tags"), status: status, effectiveDate: fields.day("effective_date"),
+            supersedes: fields.list("supersedes"), lastReviewed: lastReviewed, revisionOffset: max(0, revisionOffset),
+            order: fields.integer("order"), parent: fields.string("parent"),
+            start: fields.string("start"), end: fields.string("end"),
             stakeholders: fields.list("stakeholders"), outcome: fields.string("outcome"),
             body: split.body, bodyFirstLine: split.bodyFirstLine,
             bodyStartsWithTitle: titleSource == .heading && leading != nil, keyLines: fields.lines)

@@ -37,10 +37,35 @@ struct FrontMatterFields {
             throw Failure(code: "front-matter.yaml", message: "the front matter is not valid YAML: \(error)", line: firstLine, fix: nil)
         }
         guard let node else { return }  // empty front matter
-        guard let mapping = node.mapping else {
+        guard node.mapping != nil else {
             throw Failure(code: "front-matter.not-a-mapping", message: "the front matter must be a list of `key: value` lines",
                           line: fileLine(node.mark), fix: "write for example `title: How to process a refund`")
         }
+        try read(node)
+    }
+
+    /// True when `key` holds a nested mapping.
+    func isMapping(_ key: String) -> Bool { values[key]?.mapping != nil }
+
+    /// The fields of a nested mapping (`review:` in sopsite.yml), nil when the key is absent; a non-mapping value is
+    /// a type failure.
+    mutating func nested(_ key: String) -> FrontMatterFields? {
+        guard let node = values[key] else { return nil }
+        guard node.mapping != nil else {
+            record(key, expected: "a group of `key: value` lines", got: node)
+            return nil
+        }
+        var fields = FrontMatterFields(path: path, firstLine: firstLine)
+        do {
+            try fields.read(node)
+        } catch {
+            failures.append(error)
+        }
+        return fields
+    }
+
+    private mutating func read(_ node: Node) throws(Failure) {
+        guard let mapping = node.mapping else { return }
         for (keyNode, valueNode) in mapping {
             guard let key = keyNode.scalar?.string else { continue }
             if let first = lines[key] {
@@ -80,6 +105,46 @@ struct FrontMatterFields {
             return scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         record(key, expected: "a single value", got: node)
+        return nil
+    }
+
+    /// A calendar day written `yyyy-MM-dd`; anything else is a failure that says what is accepted.
+    mutating func day(_ key: String) -> Day? {
+        guard let text = string(key) else { return nil }
+        if let day = Day(iso: text) { return day }
+        failures.append(Failure(code: "front-matter.date", message: "\(key) \"\(text)\" is not a date",
+                                line: lines[key], fix: "write the date as yyyy-MM-dd, e.g. 2026-03-01"))
+        return nil
+    }
+
+    /// A whole number; anything else is a failure.
+    mutating func integer(_ key: String) -> Int? {
+        guard let text = string(key) else { return nil }
+        if let number = Int(text) { return number }
+        failures.append(Failure(code: "front-matter.type", message: "\(key) \"\(text)\" is not a whole number",
+                                line: lines[key], fix: "write a number such as 3"))
+        return nil
+    }
+
+    /// true/false (also yes/no, on/off, as YAML 1.1 writers expect).
+    mutating func boolean(_ key: String) -> Bool? {
+        guard let text = string(key)?.lowercased() else { return nil }
+        switch text {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            failures.append(Failure(code: "front-matter.type", message: "\(key) \"\(text)\" is not true or false",
+                                    line: lines[key], fix: "write true or false"))
+            return nil
+        }
+    }
+
+    /// A period (`6 months`); anything else is a failure that lists the accepted forms.
+    mutating func interval(_ key: String) -> ReviewInterval? {
+        guard let text = string(key) else { return nil }
+        if let interval = ReviewInterval(parsing: text) { return interval }
+        failures.append(Failure(code: "front-matter.review-interval", message: "\(key) \"\(text)\" is not a period",
+                                line: lines[key], fix: ReviewInterval.acceptedForms))
         return nil
     }
 

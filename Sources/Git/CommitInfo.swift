@@ -44,6 +44,12 @@ public struct FileChange: Hashable, Sendable {
     /// The blob after (nil when deleted).
     public let newBlob: ObjectID?
 
+    /// The old path of a rename.
+    public var renamedFrom: RepoPath? {
+        if case .renamed(let from, _) = kind { return from }
+        return nil
+    }
+
     public init(path: RepoPath, kind: Kind, oldBlob: ObjectID?, newBlob: ObjectID?) {
         self.path = path
         self.kind = kind

@@ -73,6 +73,9 @@ public final class Repository: @unchecked Sendable {
 
     public var isBare: Bool { git_repository_is_bare(handle) == 1 }
 
+    /// True when HEAD points at a commit directly instead of a branch.
+    public var isHeadDetached: Bool { git_repository_head_detached(handle) == 1 }
+
     /// The commit HEAD points at, or nil when HEAD is unborn (a repository with no commits yet).
     public func headCommit() throws(GitError) -> ObjectID? {
         if git_repository_head_unborn(handle) == 1 { return nil }

@@ -1,5 +1,29 @@
 import SOPCore
 
+/// What a commit did to a document's content, by the rules of document control (issue: "History you can trust").
+///
+/// Only `created` and `content` are revisions (and reviews); peers count every commit, so a bulk reformat or a folder
+/// move makes every page look freshly reviewed.
+public enum ChangeKind: String, Hashable, Sendable, Codable {
+    /// The file was added (revision 1, or again after a deletion).
+    case created
+    /// The Markdown body changed beyond whitespace (also a move with such an edit, or a merge that differs from every parent).
+    case content
+    /// Only the front matter changed: recorded, not a revision.
+    case metadata
+    /// Only whitespace changed (blank lines, trailing spaces, indentation, line endings): neither.
+    case whitespace
+    /// Bytes unchanged: a pure rename or move.
+    case unchanged
+    /// The path was deleted here (seen from the path a later file re-used).
+    case deleted
+    /// Listed in the ignore-revs file (`.git-blame-ignore-revs` format): neither.
+    case ignored
+
+    /// True for the kinds that raise the revision number.
+    public var isRevision: Bool { self == .created || self == .content }
+}
+
 /// One commit in one document's history, as `git log --follow` would list it, with what it did to the document.
 public struct CommitRecord: Hashable, Sendable {
     public enum Effect: Hashable, Sendable {
@@ -14,6 +38,7 @@ public struct CommitRecord: Hashable, Sendable {
 
     /// Full 40-digit commit id.
     public let id: String
+    /// Author after `.mailmap`.
     public let authorName: String
     public let authorEmail: String
     /// Author date with the author's UTC offset: what peers and `git log --format=%aI` call the date of a change.
@@ -25,6 +50,12 @@ public struct CommitRecord: Hashable, Sendable {
     /// The document's path in this commit.
     public let path: RepoPath
     public let effect: Effect
+    public let kind: ChangeKind
+    /// The file's blob (hex) after this commit; nil when deleted. Earlier revisions are read from these, never from
+    /// the working tree.
+    public let blob: String?
+    /// True for a merge commit that changed the file relative to every parent (an "evil" merge).
+    public let isMerge: Bool
 
     /// The first 10 hexadecimal digits: fixed length, so old pages do not change when the repository grows.
     public var shortID: String { String(id.prefix(10)) }
@@ -35,6 +66,24 @@ public struct Contributor: Hashable, Sendable {
     public let name: String
     public let email: String
     public let commits: Int
+}
+
+/// A review recorded by a commit trailer without an edit: `Reviewed: SOP-CS-001, SOP-CS-002`, optionally with
+/// `Reviewed-by: Name <email>` (default: the commit author). The commit body is the review note.
+public struct ReviewTrailer: Hashable, Sendable {
+    public let commitID: String
+    /// The SOP ids named, in the order written.
+    public let ids: [String]
+    /// Reviewer after `.mailmap`.
+    public let reviewerName: String
+    public let reviewerEmail: String
+    /// The commit's author date: the day of the review.
+    public let time: Instant
+    public let subject: String
+    /// The commit body without its subject and trailers ("" when none).
+    public let note: String
+
+    public var shortID: String { String(commitID.prefix(10)) }
 }
 
 /// Everything Git says about one document, following renames.
@@ -57,25 +106,28 @@ public struct DocumentHistory: Sendable {
     public var created: CommitRecord { commits[commits.count - 1] }
     /// The newest commit that touched the document, renames included (what `git log --follow -1` shows).
     public var lastChange: CommitRecord { commits[0] }
+    /// The newest commit that was a revision (created or content change).
+    public var lastRevision: CommitRecord? { commits.first { $0.kind.isRevision } }
+    /// The newest commit that changed the file's bytes (anything but a pure rename or an ignored revision).
+    public var lastByteChange: CommitRecord? { commits.first { $0.kind != .unchanged && $0.kind != .ignored && $0.kind != .deleted } }
+    /// Number of revisions (commits that created the file or changed its body).
+    public var revisionCount: Int { commits.count { $0.kind.isRevision } }
+
     /// Paths the document had before, newest first, without repeats.
     public var previousPaths: [RepoPath] {
         var seen: Set<RepoPath> = [path]
         var result: [RepoPath] = []
-        for commit in commits where !seen.contains(commit.path) {
-            seen.insert(commit.path)
-            result.append(commit.path)
-        }
         for commit in commits {
-            if case .renamed(let from) = commit.effect, !seen.contains(from) {
-                seen.insert(from)
-                result.append(from)
+            for candidate in [commit.path] + (commit.renamedFrom.map { [$0] } ?? []) where !seen.contains(candidate) {
+                seen.insert(candidate)
+                result.append(candidate)
             }
         }
         return result
     }
 
-    /// Distinct authors (by e-mail address, case-insensitive; the newest name is shown), most commits first,
-    /// then by name, then e-mail.
+    /// Distinct authors (by mailmapped e-mail address, case-insensitive; the newest name is shown), most commits
+    /// first, then by name, then e-mail.
     public var contributors: [Contributor] {
         var order: [String] = []
         var counts: [String: (name: String, email: String, commits: Int)] = [:]
@@ -91,5 +143,13 @@ public struct DocumentHistory: Sendable {
         return order.compactMap { counts[$0] }
             .map { Contributor(name: $0.name, email: $0.email, commits: $0.commits) }
             .sorted { ($1.commits, $0.name, $0.email) < ($0.commits, $1.name, $1.email) }
+    }
+}
+
+extension CommitRecord {
+    /// The old path of a rename, if this commit renamed the document.
+    public var renamedFrom: RepoPath? {
+        if case .renamed(let from) = effect { return from }
+        return nil
     }
 }

@@ -110,18 +110,25 @@ enum DefaultTheme {
 
 """#,
         "layouts/sop": #"""
-<article class="sop">
+<article class="sop{{#banner}} sop--obsolete{{/banner}}">
   <nav class="breadcrumbs" aria-label="Breadcrumb">
     <ol><li><a href="{{root}}">Home</a></li>{{#hasProcess}}<li><a href="{{processURL}}">{{processTitle}}</a></li>{{/hasProcess}}</ol>
   </nav>
   <header class="sop__header">
     <p class="eyebrow"><span class="sop__id">{{id}}</span> · {{kind}}{{#isCommitted}} · Rev {{revision}}{{/isCommitted}}</p>
     <h1>{{title}}</h1>
+    {{#banner}}
+    <div class="notice notice--obsolete" role="note">
+      <p><strong>{{banner}}</strong></p>
+      {{#hasSuccessors}}<ul>{{#successors}}<li>{{#url}}<a href="{{url}}">{{text}}</a>{{/url}}{{^url}}{{text}}{{/url}}</li>{{/successors}}</ul>{{/hasSuccessors}}
+    </div>
+    {{/banner}}
     <p class="sop__status">{{#badge}}{{> badge}}{{/badge}}
-      {{#lastChange}}Last changed <time datetime="{{instant}}" title="{{instant}}">{{day}}</time> by {{author}}.{{/lastChange}}
-      {{^isCommitted}}Not committed yet: this page has no revision history.{{/isCommitted}}
+      {{#nextDue}}<span class="sop__due">Review due <time datetime="{{nextDueISO}}">{{nextDue}}</time>.</span>{{/nextDue}}
+      {{#lastChange}}<span>Last changed <time datetime="{{instant}}" title="{{instant}}">{{day}}</time> by {{author}}.</span>{{/lastChange}}
+      {{^isCommitted}}<span>Not committed yet: this page has no revision history.</span>{{/isCommitted}}
     </p>
-    {{#hasUncommittedChanges}}<p class="notice notice--warning" role="note">This page has local edits that are not committed yet; its history shows committed revisions only.</p>{{/hasUncommittedChanges}}
+    {{#hasUncommittedChanges}}<p class="notice notice--warning" role="note">This page has local edits that are not committed yet (uncommitted changes); its history shows committed revisions only.</p>{{/hasUncommittedChanges}}
     {{#scope}}<p class="sop__scope"><strong>Scope:</strong> {{scope}}</p>{{/scope}}
   </header>
   <div class="sop__layout">
@@ -132,12 +139,14 @@ enum DefaultTheme {
       <h2 class="meta__title">Document control</h2>
       <dl>
         <div><dt>ID</dt><dd>{{id}}</dd></div>
-        {{#hasOwner}}<div><dt>Owner</dt><dd>{{owner}}</dd></div>{{/hasOwner}}
+        <div><dt>Owner</dt><dd>{{#hasOwner}}{{owner}}{{#ownerTeam}}<br><span class="muted">{{ownerTeam}}</span>{{/ownerTeam}}{{/hasOwner}}{{^hasOwner}}<strong>No owner</strong>{{/hasOwner}}</dd></div>
         {{#criticality}}<div><dt>Criticality</dt><dd>{{criticality}}</dd></div>{{/criticality}}
-        {{#isCommitted}}<div><dt>Revision</dt><dd>Rev {{revision}}</dd></div>{{/isCommitted}}
+        {{#effectiveDate}}<div><dt>Effective</dt><dd>{{effectiveDate}}</dd></div>{{/effectiveDate}}
+        {{#isCommitted}}<div><dt>Revision</dt><dd>Rev {{revision}}{{#lastRevision}} of <time datetime="{{instant}}">{{day}}</time>{{/lastRevision}}</dd></div>{{/isCommitted}}
         {{#created}}<div><dt>Created</dt><dd><time datetime="{{instant}}">{{day}}</time> by {{author}}</dd></div>{{/created}}
         {{#lastChange}}<div><dt>Last change</dt><dd><time datetime="{{instant}}">{{day}}</time> by {{author}}<br><code>{{shortID}}</code> {{subject}}</dd></div>{{/lastChange}}
-        <div><dt>Review</dt><dd>Every {{interval}} ({{intervalSource}}){{#nextDue}}<br>Next due {{nextDue}}{{/nextDue}}</dd></div>
+        <div><dt>Last review</dt><dd>{{#lastReview}}<time datetime="{{dayISO}}">{{day}}</time>{{#reviewer}} by {{reviewer}}{{/reviewer}}<br><span class="muted">{{evidence}}{{#shortID}} <code>{{shortID}}</code>{{/shortID}}</span>{{/lastReview}}{{^lastReview}}None on record{{/lastReview}}</dd></div>
+        <div><dt>Review</dt><dd>Every {{interval}} ({{intervalSource}}){{#nextDue}}<br>Next due <time datetime="{{nextDueISO}}">{{nextDue}}</time>{{/nextDue}}</dd></div>
         <div><dt>Contributors</dt><dd><ul class="contributors">{{#contributors}}<li>{{name}} <span class="muted">({{commits}})</span></li>{{/contributors}}</ul></dd></div>
       </dl>
       {{#hasTOC}}
@@ -146,14 +155,22 @@ enum DefaultTheme {
       {{/hasTOC}}
     </aside>
   </div>
+  {{#hasReviews}}
+  <section class="reviews">
+    <h2 id="reviews">Reviews without an edit</h2>
+    <ul>
+      {{#reviews}}<li><time datetime="{{dayISO}}">{{day}}</time> by {{reviewer}} <code>{{shortID}}</code>{{#note}}<blockquote>{{note}}</blockquote>{{/note}}</li>{{/reviews}}
+    </ul>
+  </section>
+  {{/hasReviews}}
   {{#isCommitted}}
   <section class="revisions">
     <h2 id="revision-history">Revision history</h2>
     <table>
-      <thead><tr><th scope="col">Rev</th><th scope="col">Date</th><th scope="col">Author</th><th scope="col">Change</th><th scope="col">Commit</th></tr></thead>
+      <thead><tr><th scope="col">Rev</th><th scope="col">Date</th><th scope="col">Author</th><th scope="col">Change</th><th scope="col">Kind</th><th scope="col">Commit</th></tr></thead>
       <tbody>
       {{#history}}
-        <tr><td>{{revision}}</td><td><time datetime="{{dayISO}}">{{day}}</time></td><td>{{author}}</td><td>{{subject}}{{#effect}} <span class="muted">({{effect}})</span>{{/effect}}</td><td><code>{{shortID}}</code></td></tr>
+        <tr{{^isRevision}} class="muted"{{/isRevision}}><td>{{revision}}</td><td><time datetime="{{dayISO}}">{{day}}</time></td><td>{{author}}</td><td>{{subject}}</td><td>{{effect}}</td><td><code>{{shortID}}</code></td></tr>
       {{/history}}
       </tbody>
     </table>
@@ -461,6 +478,13 @@ h2 { font-size: 1.35rem; margin-top: 2rem; }
   .sop__meta { position: static; border: 1px solid #000; }
   a { color: inherit; }
 }
+
+/* Document lifecycle and review evidence. */
+.notice--obsolete { background: var(--overdue-bg); color: var(--overdue-fg); padding: 0.6rem 0.9rem; border-radius: 6px; border-left: 4px solid currentColor; }
+.notice--obsolete a { color: inherit; font-weight: 700; }
+.sop--obsolete .prose { opacity: 0.85; }
+.reviews blockquote { margin: 0.3rem 0 0.6rem 1rem; color: var(--muted); white-space: pre-line; }
+.revisions tr.muted td { color: var(--muted); }
 
 """#,
     ]

@@ -156,17 +156,24 @@ public struct SiteRenderer: Sendable {
     func badge(_ review: ReviewStatus) -> BadgeView {
         let dueText: String
         switch review.state {
-        case .notCommitted: dueText = "No review date until it is committed"
+        case .neverReviewed: dueText = "No review on record: commit it, or record a review"
         case .overdue: dueText = "Review was due \(review.nextDue?.long ?? "")"
         default: dueText = "Next review due \(review.nextDue?.long ?? "")"
         }
-        return BadgeView(state: review.state.rawValue, label: review.state.label, due: review.nextDue?.iso ?? "", dueText: dueText)
+        return BadgeView(state: review.state.rawValue, label: review.state.label, due: review.nextDue?.iso ?? "", dueText: dueText,
+                         dueISO: review.nextDue?.iso ?? "")
     }
 
     func row(_ sop: SOPPage, from permalink: String) -> PageRow {
         PageRow(id: sop.document.id, title: sop.document.title, url: Permalink.relative(from: permalink, to: sop.permalink),
-                kind: sop.document.kind == .procedure ? "" : sop.document.kind.label, owner: sop.document.owner ?? "", badge: badge(sop.review),
-                lastChange: sop.lastChange?.day.long ?? "not committed")
+                kind: sop.document.kind == .procedure ? "" : sop.document.kind.label, owner: ownerName(sop), badge: badge(sop.review),
+                lastChange: sop.lastChange?.day.long ?? "not committed", isObsolete: sop.isObsolete,
+                status: sop.isObsolete ? (sop.supersededBy.isEmpty ? "Retired" : "Superseded") : "")
+    }
+
+    /// The owner's name from the owners file, else the handle as written, else "".
+    func ownerName(_ sop: SOPPage) -> String {
+        sop.owner?.name ?? sop.document.owner ?? ""
     }
 
     func homeView(_ site: Site) -> HomeView {
@@ -200,23 +207,55 @@ public struct SiteRenderer: Sendable {
             change.map { PersonDate(day: $0.day.long, dayISO: $0.day.iso, instant: $0.instant.iso8601, author: $0.authorName,
                                     shortID: $0.shortID, commitID: $0.commitID, subject: $0.subject) }
         }
-        let count = sop.history.count
+        let successors = sop.supersededBy.map { id in
+            LinkView(text: id, url: site.permalink(ofID: id).map { Permalink.relative(from: sop.permalink, to: $0) } ?? "")
+        }
+        let lastReview = sop.lastReview.map { review in
+            ReviewView(day: review.day.long, dayISO: review.day.iso, reviewer: review.reviewer ?? "", shortID: review.shortID ?? "",
+                       evidence: Self.evidence(review), note: review.note ?? "")
+        }
+        var banner = ""
+        if !sop.supersededBy.isEmpty {
+            banner = "This document is superseded and no longer in force. Follow the document that replaces it:"
+        } else if document.status == .retired {
+            banner = "This document is retired and no longer in force."
+        } else if document.status == .draft {
+            banner = "Draft: this document is not in force yet."
+        }
         return SOPView(
             root: Self.root(from: sop.permalink), id: document.id, title: document.title, kind: document.kind.label,
             processTitle: process?.title ?? "", processURL: process.map { Permalink.relative(from: sop.permalink, to: $0.permalink) } ?? "",
-            hasProcess: process != nil, scope: document.scope ?? "", owner: document.owner ?? "", hasOwner: document.owner != nil,
-            criticality: document.criticality ?? "", tags: document.tags, html: rendered.html,
+            hasProcess: process != nil, scope: document.scope ?? "", owner: ownerName(sop), hasOwner: document.owner != nil,
+            ownerTeam: sop.owner?.team ?? "", criticality: document.criticality ?? "", tags: document.tags, html: rendered.html,
             toc: rendered.headings.filter { $0.level >= 2 && $0.level <= 3 }.map { TOCEntry(text: $0.text, anchor: $0.anchor, level: $0.level) },
             hasTOC: rendered.headings.contains { $0.level >= 2 && $0.level <= 3 },
-            isCommitted: sop.isCommitted, hasUncommittedChanges: sop.hasUncommittedChanges, revision: sop.revision, commits: count,
-            created: personDate(sop.created), lastChange: personDate(sop.lastChange),
+            isCommitted: sop.isCommitted, hasUncommittedChanges: sop.hasUncommittedChanges, revision: sop.revision, commits: sop.history.count,
+            created: personDate(sop.created), lastChange: personDate(sop.lastChange), lastRevision: personDate(sop.lastRevision),
+            lastReview: lastReview,
             contributors: sop.contributors.map { ContributorRow(name: $0.name, commits: $0.commits == 1 ? "1 commit" : "\($0.commits) commits") },
             badge: badge(sop.review), interval: sop.review.interval.description, intervalSource: sop.review.intervalSource.explanation,
-            lastReview: sop.review.lastReview?.long ?? "", nextDue: sop.review.nextDue?.long ?? "",
-            history: sop.history.enumerated().map { index, change in
-                HistoryRow(revision: count - index, day: change.day.long, dayISO: change.day.iso, author: change.authorName,
-                           subject: change.subject, shortID: change.shortID, effect: change.effect)
+            nextDue: sop.review.nextDue?.long ?? "", nextDueISO: sop.review.nextDue?.iso ?? "",
+            status: document.status.rawValue, banner: banner, successors: successors,
+            effectiveDate: document.effectiveDate?.long ?? "",
+            history: sop.history.map { change in
+                HistoryRow(revision: change.revision.map { "Rev \($0)" } ?? "", day: change.day.long, dayISO: change.day.iso,
+                           author: change.authorName, subject: change.subject, shortID: change.shortID, effect: change.effect,
+                           isRevision: change.kind.isRevision)
             },
-            sourcePath: document.path.value)
+            reviews: sop.reviews.filter { $0.kind == .trailer }.map { review in
+                ReviewView(day: review.day.long, dayISO: review.day.iso, reviewer: review.reviewer ?? "", shortID: review.shortID ?? "",
+                           evidence: Self.evidence(review), note: review.note ?? "")
+            },
+            sourcePath: document.path.value, hasSuccessors: !successors.isEmpty,
+            hasReviews: sop.reviews.contains { $0.kind == .trailer })
+    }
+
+    /// How a review is evidenced, in words.
+    static func evidence(_ review: ReviewEvidence) -> String {
+        switch review.kind {
+        case .edit: "content change"
+        case .trailer: "review recorded in a commit"
+        case .frontMatter: "date written in the front matter"
+        }
     }
 }

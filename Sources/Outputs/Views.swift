@@ -19,13 +19,13 @@ struct LayoutView: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "siteTitle": siteTitle
-        case "pageTitle": pageTitle
-        case "root": root
-        case "content": content
-        case "navigation": navigation
-        case "description": description
-        case "isHome": isHome
+        case "siteTitle": self.siteTitle
+        case "pageTitle": self.pageTitle
+        case "root": self.root
+        case "content": self.content
+        case "navigation": self.navigation
+        case "description": self.description
+        case "isHome": self.isHome
         default: nil
         }
     }
@@ -39,10 +39,10 @@ struct NavigationItem: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "title": title
-        case "url": url
-        case "isCurrent": isCurrent
-        case "pages": pages
+        case "title": self.title
+        case "url": self.url
+        case "isCurrent": self.isCurrent
+        case "pages": self.pages
         default: nil
         }
     }
@@ -54,13 +54,15 @@ struct BadgeView: TemplateView {
     /// `yyyy-MM-dd`, empty when never committed: `review-badge.js` re-judges the badge when the page is read later.
     let due: String
     let dueText: String
+    let dueISO: String
 
     func child(named name: String) -> Any? {
         switch name {
-        case "state": state
-        case "label": label
-        case "due": due
-        case "dueText": dueText
+        case "state": self.state
+        case "label": self.label
+        case "due": self.due
+        case "dueText": self.dueText
+        case "dueISO": self.dueISO
         default: nil
         }
     }
@@ -74,16 +76,20 @@ struct PageRow: TemplateView {
     let owner: String
     let badge: BadgeView
     let lastChange: String
+    let isObsolete: Bool
+    let status: String
 
     func child(named name: String) -> Any? {
         switch name {
-        case "id": id
-        case "title": title
-        case "url": url
-        case "kind": kind
-        case "owner": owner
-        case "badge": badge
-        case "lastChange": lastChange
+        case "id": self.id
+        case "title": self.title
+        case "url": self.url
+        case "kind": self.kind
+        case "owner": self.owner
+        case "badge": self.badge
+        case "lastChange": self.lastChange
+        case "isObsolete": self.isObsolete
+        case "status": self.status
         default: nil
         }
     }
@@ -98,11 +104,11 @@ struct ProcessCard: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "title": title
-        case "url": url
-        case "outcome": outcome
-        case "pages": pages
-        case "count": count
+        case "title": self.title
+        case "url": self.url
+        case "outcome": self.outcome
+        case "pages": self.pages
+        case "count": self.count
         default: nil
         }
     }
@@ -120,14 +126,14 @@ struct HomeView: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "siteTitle": siteTitle
-        case "processes": processes
-        case "unassigned": unassigned
-        case "hasUnassigned": hasUnassigned
-        case "summary": summary
-        case "overdue": overdue
-        case "dueSoon": dueSoon
-        case "asOf": asOf
+        case "siteTitle": self.siteTitle
+        case "processes": self.processes
+        case "unassigned": self.unassigned
+        case "hasUnassigned": self.hasUnassigned
+        case "summary": self.summary
+        case "overdue": self.overdue
+        case "dueSoon": self.dueSoon
+        case "asOf": self.asOf
         default: nil
         }
     }
@@ -147,16 +153,16 @@ struct ProcessView: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "title": title
-        case "html": html
-        case "start": start
-        case "end": end
-        case "stakeholders": stakeholders
-        case "hasStakeholders": hasStakeholders
-        case "outcome": outcome
-        case "owner": owner
-        case "pages": pages
-        case "hasDefinition": hasDefinition
+        case "title": self.title
+        case "html": self.html
+        case "start": self.start
+        case "end": self.end
+        case "stakeholders": self.stakeholders
+        case "hasStakeholders": self.hasStakeholders
+        case "outcome": self.outcome
+        case "owner": self.owner
+        case "pages": self.pages
+        case "hasDefinition": self.hasDefinition
         default: nil
         }
     }
@@ -173,36 +179,38 @@ struct PersonDate: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "day": day
-        case "dayISO": dayISO
-        case "instant": instant
-        case "author": author
-        case "shortID": shortID
-        case "commitID": commitID
-        case "subject": subject
+        case "day": self.day
+        case "dayISO": self.dayISO
+        case "instant": self.instant
+        case "author": self.author
+        case "shortID": self.shortID
+        case "commitID": self.commitID
+        case "subject": self.subject
         default: nil
         }
     }
 }
 
 struct HistoryRow: TemplateView {
-    let revision: Int
+    let revision: String
     let day: String
     let dayISO: String
     let author: String
     let subject: String
     let shortID: String
     let effect: String
+    let isRevision: Bool
 
     func child(named name: String) -> Any? {
         switch name {
-        case "revision": revision
-        case "day": day
-        case "dayISO": dayISO
-        case "author": author
-        case "subject": subject
-        case "shortID": shortID
-        case "effect": effect
+        case "revision": self.revision
+        case "day": self.day
+        case "dayISO": self.dayISO
+        case "author": self.author
+        case "subject": self.subject
+        case "shortID": self.shortID
+        case "effect": self.effect
+        case "isRevision": self.isRevision
         default: nil
         }
     }
@@ -214,8 +222,8 @@ struct ContributorRow: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "name": name
-        case "commits": commits
+        case "name": self.name
+        case "commits": self.commits
         default: nil
         }
     }
@@ -228,9 +236,9 @@ struct TOCEntry: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "text": text
-        case "anchor": anchor
-        case "level": level
+        case "text": self.text
+        case "anchor": self.anchor
+        case "level": self.level
         default: nil
         }
     }
@@ -247,6 +255,7 @@ struct SOPView: TemplateView {
     let scope: String
     let owner: String
     let hasOwner: Bool
+    let ownerTeam: String
     let criticality: String
     let tags: [String]
     let html: String
@@ -258,46 +267,65 @@ struct SOPView: TemplateView {
     let commits: Int
     let created: PersonDate?
     let lastChange: PersonDate?
+    let lastRevision: PersonDate?
+    let lastReview: ReviewView?
     let contributors: [ContributorRow]
     let badge: BadgeView
     let interval: String
     let intervalSource: String
-    let lastReview: String
     let nextDue: String
+    let nextDueISO: String
+    let status: String
+    let banner: String
+    let successors: [LinkView]
+    let effectiveDate: String
     let history: [HistoryRow]
+    let reviews: [ReviewView]
     let sourcePath: String
+    let hasSuccessors: Bool
+    let hasReviews: Bool
 
     func child(named name: String) -> Any? {
         switch name {
-        case "root": root
-        case "id": id
-        case "title": title
-        case "kind": kind
-        case "processTitle": processTitle
-        case "processURL": processURL
-        case "hasProcess": hasProcess
-        case "scope": scope
-        case "owner": owner
-        case "hasOwner": hasOwner
-        case "criticality": criticality
-        case "tags": tags
-        case "html": html
-        case "toc": toc
-        case "hasTOC": hasTOC
-        case "isCommitted": isCommitted
-        case "hasUncommittedChanges": hasUncommittedChanges
-        case "revision": revision
-        case "commits": commits
-        case "created": created
-        case "lastChange": lastChange
-        case "contributors": contributors
-        case "badge": badge
-        case "interval": interval
-        case "intervalSource": intervalSource
-        case "lastReview": lastReview
-        case "nextDue": nextDue
-        case "history": history
-        case "sourcePath": sourcePath
+        case "root": self.root
+        case "id": self.id
+        case "title": self.title
+        case "kind": self.kind
+        case "processTitle": self.processTitle
+        case "processURL": self.processURL
+        case "hasProcess": self.hasProcess
+        case "scope": self.scope
+        case "owner": self.owner
+        case "hasOwner": self.hasOwner
+        case "criticality": self.criticality
+        case "tags": self.tags
+        case "html": self.html
+        case "toc": self.toc
+        case "hasTOC": self.hasTOC
+        case "isCommitted": self.isCommitted
+        case "hasUncommittedChanges": self.hasUncommittedChanges
+        case "revision": self.revision
+        case "commits": self.commits
+        case "created": self.created
+        case "lastChange": self.lastChange
+        case "contributors": self.contributors
+        case "badge": self.badge
+        case "interval": self.interval
+        case "intervalSource": self.intervalSource
+        case "nextDue": self.nextDue
+        case "history": self.history
+        case "sourcePath": self.sourcePath
+        case "ownerTeam": self.ownerTeam
+        case "lastRevision": self.lastRevision
+        case "lastReview": self.lastReview
+        case "nextDueISO": self.nextDueISO
+        case "status": self.status
+        case "banner": self.banner
+        case "successors": self.successors
+        case "effectiveDate": self.effectiveDate
+        case "reviews": self.reviews
+        case "hasSuccessors": self.hasSuccessors
+        case "hasReviews": self.hasReviews
         default: nil
         }
     }
@@ -308,7 +336,41 @@ struct SearchPageView: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "pages": pages
+        case "pages": self.pages
+        default: nil
+        }
+    }
+}
+
+struct LinkView: TemplateView {
+    let text: String
+    let url: String
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "text": self.text
+        case "url": self.url
+        default: nil
+        }
+    }
+}
+
+struct ReviewView: TemplateView {
+    let day: String
+    let dayISO: String
+    let reviewer: String
+    let shortID: String
+    let evidence: String
+    let note: String
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "day": self.day
+        case "dayISO": self.dayISO
+        case "reviewer": self.reviewer
+        case "shortID": self.shortID
+        case "evidence": self.evidence
+        case "note": self.note
         default: nil
         }
     }

@@ -11,15 +11,52 @@ public struct ChangeFacts: Sendable, Equatable {
     public let instant: Instant
     public let day: Day
     public let subject: String
-    /// `Created`, `Edited`, `Renamed from …`, `Deleted` (then re-created at the same path).
-    public let effect: String
+    public let kind: ChangeKind
+    /// The old path when the commit moved the document.
+    public let renamedFrom: RepoPath?
+    /// The revision this commit made (offset included), nil when it was not a revision.
+    public let revision: Int?
+    /// The file's blob after the commit (hex), for reading earlier revisions.
+    public let blob: String?
+
+    /// `Created`, `Edited`, `Front matter only`, `Whitespace only`, `Renamed from …`, `Moved from …, edited`, …
+    public var effect: String {
+        let moved = renamedFrom.map { "from \($0.value)" }
+        switch kind {
+        case .created: return "Created"
+        case .content: return moved.map { "Moved \($0), edited" } ?? "Edited"
+        case .metadata: return moved.map { "Moved \($0), front matter changed" } ?? "Front matter only"
+        case .whitespace: return moved.map { "Moved \($0), whitespace changed" } ?? "Whitespace only"
+        case .unchanged: return moved.map { "Renamed \($0)" } ?? "Unchanged"
+        case .deleted: return "Deleted (the path was re-used later)"
+        case .ignored: return "Ignored revision (bulk change)"
+        }
+    }
 }
 
-/// A person who changed an SOP and how many of its commits they authored.
-public struct ContributorFacts: Sendable, Equatable {
-    public let name: String
-    public let email: String
-    public let commits: Int
+/// Evidence that an SOP was checked: a content change, a `Reviewed:` trailer, or a hand-written date.
+public struct ReviewEvidence: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        /// A content change (creation included): editing is reviewing.
+        case edit
+        /// A commit with a `Reviewed: SOP-ID` trailer.
+        case trailer
+        /// `last_reviewed:` in the front matter (migrated from elsewhere).
+        case frontMatter = "front-matter"
+    }
+
+    public let kind: Kind
+    public let day: Day
+    /// Nil for a hand-written date.
+    public let instant: Instant?
+    public let reviewer: String?
+    public let reviewerEmail: String?
+    public let commitID: String?
+    public let subject: String?
+    /// The review note (the trailer commit's body).
+    public let note: String?
+
+    public var shortID: String? { commitID.map { String($0.prefix(10)) } }
 }
 
 /// An SOP (procedure, work instruction or policy) joined with its history and review status.
@@ -30,14 +67,31 @@ public struct SOPPage: Sendable {
     public let history: [ChangeFacts]
     public let contributors: [ContributorFacts]
     public let review: ReviewStatus
+    /// Every review, newest first (edits, trailers, and a hand-written date when it is the newest).
+    public let reviews: [ReviewEvidence]
+    /// The resolved owner, nil when `owner:` is missing or names nobody in the owners file.
+    public let owner: Owner?
     /// Committed, but the working copy has edits that are not committed (shown and flagged; field case B06).
     public let hasUncommittedChanges: Bool
+    /// Ids of the documents that supersede this one.
+    public let supersededBy: [String]
 
-    /// Number of commits that changed it (first cut: every commit `git log --follow` lists); 0 when not committed.
-    public var revision: Int { history.count }
+    /// Revisions: commits that created the file or changed its body, plus `revision_offset`; 0 when not committed.
+    public var revision: Int { history.isEmpty ? 0 : history.count { $0.kind.isRevision } + document.revisionOffset }
     public var created: ChangeFacts? { history.last }
     public var lastChange: ChangeFacts? { history.first }
+    public var lastRevision: ChangeFacts? { history.first { $0.kind.isRevision } }
+    public var lastReview: ReviewEvidence? { reviews.first }
     public var isCommitted: Bool { !history.isEmpty }
+    /// Retired, or superseded by another document.
+    public var isObsolete: Bool { document.status == .retired || !supersededBy.isEmpty }
+}
+
+/// A person who changed an SOP and how many of its commits they authored.
+public struct ContributorFacts: Sendable, Equatable {
+    public let name: String
+    public let email: String
+    public let commits: Int
 }
 
 /// A process with its procedures. A folder under the content folder is a process; its `_process.md` (or
@@ -50,7 +104,7 @@ public struct ProcessSection: Sendable {
     public let document: Document?
     /// The process page's own history (of `_process.md`).
     public let history: [ChangeFacts]
-    /// Its SOPs, sorted by id, then path.
+    /// Its SOPs: by `order:` (numbered first), then id, then path.
     public let pages: [SOPPage]
 }
 
@@ -64,19 +118,32 @@ public struct Site: Sendable {
     public let processes: [ProcessSection]
     /// SOPs at the top of the content folder (no process), sorted by id.
     public let unassigned: [SOPPage]
-    /// Every SOP, sorted by id, then path.
+    /// Every published SOP, sorted by id, then path.
     public let pages: [SOPPage]
+    /// Owners from the owners file.
+    public let owners: Owners
     /// Non-Markdown files under the content folder that are published (images, attachments), by repository path.
     public let assets: [RepoPath: String]
     private let permalinks: [RepoPath: String]
+    private let permalinksByID: [String: String]
+
+    /// Options that change what is published.
+    public struct Options: Sendable {
+        /// Paths whose working copy differs from HEAD.
+        public var uncommitted: Set<RepoPath> = []
+        /// Non-Markdown files under the content folder to publish.
+        public var assets: [RepoPath] = []
+        /// Publish `status: draft` documents too (`--drafts`).
+        public var includeDrafts = false
+        public var owners = Owners()
+        public init() {}
+    }
 
     /// Joins documents, history and config, applying the review policy on `now`.
-    /// - Parameters:
-    ///   - uncommitted: paths whose working copy differs from HEAD.
-    ///   - assets: non-Markdown files under the content folder to publish.
-    /// - Returns: the site and its problems: duplicate ids, two files with one URL, a `process:` naming no process.
+    /// - Returns: the site and its problems: duplicate ids, two files with one URL, a `process:` naming no process
+    ///   (warning), a review trailer or `supersedes:` naming an unknown id (warning), an owner not in the owners file.
     public static func assemble(documents: [Document], history historyIndex: HistoryIndex, config: SiteConfig, now: Day,
-                                uncommitted: Set<RepoPath> = [], assets: [RepoPath] = []) -> Diagnosed<Site> {
+                                options: Options = Options()) -> Diagnosed<Site> {
         var diagnostics: [Diagnostic] = []
         guard let calendar = SiteCalendar(timeZone: config.timeZone) ?? SiteCalendar(timeZone: "UTC") else {
             preconditionFailure("UTC is always a known time zone")
@@ -95,6 +162,8 @@ public struct Site: Sendable {
                                           fix: "give each document its own id"))
                 continue
             }
+            firstByID[document.id] = document
+            if document.status == .draft && !options.includeDrafts { continue }
             let permalink = document.kind == .process
                 ? Permalink.page(forContentPath: document.processKey ?? document.contentPath)
                 : Permalink.page(forContentPath: document.contentPath)
@@ -105,25 +174,21 @@ public struct Site: Sendable {
                                           fix: "rename one of them"))
                 continue
             }
-            firstByID[document.id] = document
             permalinkOwner[permalink] = document
             permalinks[document.path] = permalink
             usable.append(document)
         }
 
-        func facts(_ path: RepoPath) -> [ChangeFacts] {
-            guard let documentHistory = historyIndex[path] else { return [] }
+        func facts(_ document: Document) -> [ChangeFacts] {
+            guard let documentHistory = historyIndex[document.path] else { return [] }
+            var revision = document.revisionOffset + documentHistory.revisionCount + 1
             return documentHistory.commits.map { commit in
-                let effect: String
-                switch commit.effect {
-                case .added: effect = "Created"
-                case .modified: effect = "Edited"
-                case .renamed(let from): effect = "Renamed from \(from.value)"
-                case .deleted: effect = "Deleted"
-                }
+                if commit.kind.isRevision { revision -= 1 }
                 return ChangeFacts(commitID: commit.id, shortID: commit.shortID, authorName: commit.authorName,
                                    authorEmail: commit.authorEmail, instant: commit.authorTime,
-                                   day: calendar.day(of: commit.authorTime), subject: commit.subject, effect: effect)
+                                   day: calendar.day(of: commit.authorTime), subject: commit.subject, kind: commit.kind,
+                                   renamedFrom: commit.renamedFrom, revision: commit.kind.isRevision ? revision : nil,
+                                   blob: commit.blob)
             }
         }
 
@@ -134,16 +199,9 @@ public struct Site: Sendable {
             if processByKey[key] == nil { processByKey[key] = process }
         }
         // Folders that hold SOPs but have no `_process.md` are processes too, titled after the folder.
-        let folderKeys = Set(usable.filter { $0.kind != .process }.compactMap { document -> String? in
-            let relative = document.path.relative(to: config.contentRoot) ?? document.path.value
-            let folders = relative.split(separator: "/").dropLast()
-            return folders.first.map(String.init)
-        })
+        let folderKeys = Set(usable.filter { $0.kind != .process }.compactMap { folder(of: $0, contentRoot: config.contentRoot) })
         let knownKeys = Set(processByKey.keys).union(folderKeys)
 
-        var pagesByProcess: [String: [SOPPage]] = [:]
-        var unassigned: [SOPPage] = []
-        var all: [SOPPage] = []
         // `process:` may name a process by its folder, by its title, or by a title that slugs to its folder
         // (generated and migrated repositories write `process: "Access Management"`).
         var keyByName: [String: String] = [:]
@@ -151,44 +209,72 @@ public struct Site: Sendable {
             keyByName[key.lowercased()] = keyByName[key.lowercased()] ?? key
             if let title = processByKey[key]?.title.lowercased() { keyByName[title] = keyByName[title] ?? key }
         }
-        func processKey(of document: Document) -> String? {
-            guard let written = document.processKey else { return nil }
-            if knownKeys.contains(written) { return written }
-            return keyByName[written.lowercased()] ?? keyByName[Permalink.slug(written)]
+
+        // Which documents supersede which.
+        var supersededBy: [String: [String]] = [:]
+        for document in usable {
+            for old in document.supersedes {
+                if firstByID[old] == nil {
+                    diagnostics.append(.warning("document.unknown-supersedes", "supersedes \"\(old)\", which is not the id of any document",
+                                                at: document.location(of: "supersedes"), fix: "check the id"))
+                }
+                supersededBy[old, default: []].append(document.id)
+            }
         }
+
+        // Review trailers by the ids they name.
+        var trailersByID: [String: [ReviewTrailer]] = [:]
+        for trailer in historyIndex.reviewTrailers {
+            for id in trailer.ids { trailersByID[id, default: []].append(trailer) }
+        }
+        for id in trailersByID.keys.sorted() where firstByID[id] == nil {
+            for trailer in trailersByID[id] ?? [] {
+                diagnostics.append(.warning("review.unknown-id", "commit \(trailer.shortID) (\"\(trailer.subject)\") records a review of "
+                                            + "\"\(id)\", which is not the id of any document",
+                                            at: SourceLocation(RepoPath("commit \(trailer.shortID)")),
+                                            fix: "a Reviewed: trailer names SOP ids, e.g. Reviewed: SOP-CS-001"))
+            }
+        }
+
+        var pagesByProcess: [String: [SOPPage]] = [:]
+        var unassigned: [SOPPage] = []
+        var all: [SOPPage] = []
         for original in usable where original.kind != .process {
             var document = original
-            if let key = original.processKey, let resolved = processKey(of: original) {
-                if resolved != key { document = original.withProcessKey(resolved) }
-            } else if let key = original.processKey {
-                // The folder decides where a page lives; a stale `process:` (left behind by a folder rename) must not
-                // stop a build, but the writer should fix it.
-                let relative = original.path.relative(to: config.contentRoot) ?? original.path.value
-                let folder = relative.split(separator: "/").dropLast().first.map(String.init)
-                diagnostics.append(.warning("document.unknown-process", "process \"\(key)\" names no process"
-                                            + (folder.map { "; the page is listed under its folder's process \($0)" } ?? ""),
-                                            at: original.location(of: "process"),
-                                            fix: "write one of: \(knownKeys.sorted().joined(separator: ", "))"))
-                document = original.withProcessKey(folder)
+            if let key = original.processKey {
+                if let resolved = knownKeys.contains(key) ? key : (keyByName[key.lowercased()] ?? keyByName[Permalink.slug(key)]) {
+                    document = original.withProcessKey(resolved)
+                } else {
+                    // The folder decides where a page lives; a stale `process:` (left behind by a folder rename) must not
+                    // stop a build, but the writer should fix it.
+                    let folder = folder(of: original, contentRoot: config.contentRoot)
+                    diagnostics.append(.warning("document.unknown-process", "process \"\(key)\" names no process"
+                                                + (folder.map { "; the page is listed under its folder's process \($0)" } ?? ""),
+                                                at: original.location(of: "process"),
+                                                fix: "write one of: \(knownKeys.sorted().joined(separator: ", "))"))
+                    document = original.withProcessKey(folder)
+                }
             }
             let processDocument = document.processKey.flatMap { processByKey[$0] }
-            let interval: ReviewInterval
-            let source: IntervalSource
-            if let own = document.reviewInterval {
-                (interval, source) = (own, .document)
-            } else if let processDocument, let inherited = processDocument.reviewInterval {
-                (interval, source) = (inherited, .process(title: processDocument.title))
-            } else {
-                (interval, source) = (config.defaultInterval, .siteDefault)
-            }
-            let history = facts(document.path)
-            let review = ReviewPolicy.status(lastReview: history.first?.day, interval: interval, source: source, now: now,
+            let (interval, source) = ReviewPolicy.interval(for: document, process: processDocument, config: config)
+            let history = facts(document)
+            let reviews = Self.reviews(of: document, history: history, trailers: trailersByID[document.id] ?? [], calendar: calendar)
+            let review = ReviewPolicy.status(lastReview: reviews.first?.day, interval: interval, source: source, now: now,
                                              dueSoonDays: config.dueSoonDays)
             let contributors = (historyIndex[document.path]?.contributors ?? [])
                 .map { ContributorFacts(name: $0.name, email: $0.email, commits: $0.commits) }
+            var owner: Owner?
+            if let handle = document.owner {
+                owner = options.owners[handle]
+                if owner == nil, options.owners.path != nil {
+                    diagnostics.append(.warning("owner.unknown", "owner \"\(handle)\" is not in \(options.owners.path?.value ?? "the owners file")",
+                                                at: document.location(of: "owner"), fix: "add \(handle) to the owners file, or correct the handle"))
+                }
+            }
             let page = SOPPage(document: document, permalink: permalinks[document.path] ?? "/", history: history,
-                               contributors: contributors, review: review,
-                               hasUncommittedChanges: !history.isEmpty && uncommitted.contains(document.path))
+                               contributors: contributors, review: review, reviews: reviews, owner: owner,
+                               hasUncommittedChanges: !history.isEmpty && options.uncommitted.contains(document.path),
+                               supersededBy: (supersededBy[document.id] ?? []).sorted())
             all.append(page)
             if let key = document.processKey { pagesByProcess[key, default: []].append(page) } else { unassigned.append(page) }
         }
@@ -196,23 +282,60 @@ public struct Site: Sendable {
         func byID(_ a: SOPPage, _ b: SOPPage) -> Bool {
             a.document.id != b.document.id ? a.document.id < b.document.id : a.document.path < b.document.path
         }
+        func byOrder(_ a: SOPPage, _ b: SOPPage) -> Bool {
+            switch (a.document.order, b.document.order) {
+            case let (x?, y?) where x != y: return x < y
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return byID(a, b)
+            }
+        }
         let processes = knownKeys.map { key -> ProcessSection in
             let document = processByKey[key]
             return ProcessSection(key: key, title: document?.title ?? DocumentLoader.humanise(key),
                                   permalink: Permalink.page(forContentPath: key), document: document,
-                                  history: document.map { facts($0.path) } ?? [],
-                                  pages: (pagesByProcess[key] ?? []).sorted(by: byID))
+                                  history: document.map { facts($0) } ?? [],
+                                  pages: (pagesByProcess[key] ?? []).sorted(by: byOrder))
         }.sorted { ($0.title.lowercased(), $0.key) < ($1.title.lowercased(), $1.key) }
 
         var assetURLs: [RepoPath: String] = [:]
-        for asset in assets {
+        for asset in options.assets {
             let relative = asset.relative(to: config.contentRoot) ?? asset.value
             assetURLs[asset] = "/" + relative
         }
+        var permalinksByID: [String: String] = [:]
+        for page in all { permalinksByID[page.document.id] = page.permalink }
 
         let site = Site(config: config, now: now, head: historyIndex.head, processes: processes, unassigned: unassigned.sorted(by: byID),
-                        pages: all.sorted(by: byID), assets: assetURLs, permalinks: permalinks)
+                        pages: all.sorted(by: byID), owners: options.owners, assets: assetURLs, permalinks: permalinks,
+                        permalinksByID: permalinksByID)
         return Diagnosed(site, diagnostics: diagnostics.sorted())
+    }
+
+    /// The top folder of a document under the content folder (its process key by default).
+    static func folder(of document: Document, contentRoot: RepoPath) -> String? {
+        let relative = document.path.relative(to: contentRoot) ?? document.path.value
+        return relative.split(separator: "/").dropLast().first.map(String.init)
+    }
+
+    /// Review evidence, newest first: content changes and trailers from Git; a hand-written date only while it is newer
+    /// than all of them (field case B07).
+    static func reviews(of document: Document, history: [ChangeFacts], trailers: [ReviewTrailer], calendar: SiteCalendar) -> [ReviewEvidence] {
+        var evidence: [ReviewEvidence] = history.filter { $0.kind.isRevision }.map {
+            ReviewEvidence(kind: .edit, day: $0.day, instant: $0.instant, reviewer: $0.authorName, reviewerEmail: $0.authorEmail,
+                           commitID: $0.commitID, subject: $0.subject, note: nil)
+        }
+        evidence += trailers.map {
+            ReviewEvidence(kind: .trailer, day: calendar.day(of: $0.time), instant: $0.time, reviewer: $0.reviewerName,
+                           reviewerEmail: $0.reviewerEmail.isEmpty ? nil : $0.reviewerEmail, commitID: $0.commitID,
+                           subject: $0.subject, note: $0.note.isEmpty ? nil : $0.note)
+        }
+        evidence.sort { ($0.instant?.secondsSinceEpoch ?? 0, $0.commitID ?? "") > ($1.instant?.secondsSinceEpoch ?? 0, $1.commitID ?? "") }
+        if let written = document.lastReviewed, evidence.first.map({ written > $0.day }) ?? true {
+            evidence.insert(ReviewEvidence(kind: .frontMatter, day: written, instant: nil, reviewer: nil, reviewerEmail: nil,
+                                           commitID: nil, subject: nil, note: nil), at: 0)
+        }
+        return evidence
     }
 
     /// What a link written in `source` points at.
@@ -255,6 +378,9 @@ public struct Site: Sendable {
 
     /// The permalink of the document at `path`, if published.
     public func permalink(of path: RepoPath) -> String? { permalinks[path] }
+
+    /// The permalink of the published SOP with `id`.
+    public func permalink(ofID id: String) -> String? { permalinksByID[id] }
 }
 
 import Foundation

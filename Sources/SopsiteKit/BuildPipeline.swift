@@ -56,20 +56,40 @@ public enum BuildPipeline {
             return finish(report)
         }
 
+        // Ignore-revs and owners files (both optional).
+        var ignored: Set<String> = []
+        if let data = manager.contents(atPath: repositoryPath + "/" + config.ignoreRevsFile.value) {
+            let parsed = HistoryIndex.ignoredRevisions(in: String(decoding: data, as: UTF8.self), path: config.ignoreRevsFile)
+            ignored = parsed.value
+            report.diagnostics += parsed.diagnostics
+        }
+        var owners = Owners()
+        let ownerCandidates = config.ownersFile.map { [$0] } ?? [config.contentRoot.appending("owners.yml"), RepoPath("owners.yml")]
+        for candidate in ownerCandidates {
+            if let data = manager.contents(atPath: repositoryPath + "/" + candidate.value) {
+                let loaded = Owners.load(SourceFile(path: candidate, bytes: Array(data)))
+                owners = loaded.value
+                report.diagnostics += loaded.diagnostics
+                break
+            } else if config.ownersFile != nil {
+                report.diagnostics.append(.error("config.owners", "the owners file \(candidate.value) does not exist",
+                                                 at: SourceLocation(RepoPath("sopsite.yml")), fix: "create it or correct owners: in sopsite.yml"))
+            }
+        }
+
         // History and documents are independent stages: run them side by side.
         let contentRoot = config.contentRoot
+        let historyOptions = HistoryIndex.Options(folder: contentRoot, ignoredRevisions: ignored)
         async let historyResult = Task.detached { () -> Result<Diagnosed<HistoryIndex>, GitError> in
             do throws(GitError) {
                 let repository = try Repository.open(at: repositoryPath)
-                return .success(try HistoryIndex.build(from: repository, options: .init(folder: contentRoot)))
+                return .success(try HistoryIndex.build(from: repository, options: historyOptions))
             } catch {
                 return .failure(error)
             }
         }.value
         let tree = ContentTree.read(repositoryRoot: repositoryPath, contentRoot: contentRoot, skipping: [outputPath])
         report.diagnostics += tree.diagnostics
-        let loaded = DocumentLoader(contentRoot: contentRoot).load(tree.value.markdown)
-        report.diagnostics += loaded.diagnostics
 
         let history: HistoryIndex
         switch await historyResult {
@@ -82,16 +102,38 @@ public enum BuildPipeline {
         }
         report.commitsWalked = history.commitCount
 
-        // Working copies that differ from HEAD are shown, and flagged (field case B06).
+        // Working copies that differ from HEAD are shown, and flagged (field case B06); with --committed-only the
+        // committed version is built instead and untracked files are left out.
+        var markdown: [SourceFile] = []
         var uncommitted: Set<RepoPath> = []
         for file in tree.value.markdown {
-            if let committed = history[file.path], ObjectID.blob(hashing: file.bytes).hex != committed.headBlob {
+            guard let committed = history[file.path] else {
+                if !request.committedOnly { markdown.append(file) }
+                continue
+            }
+            if ObjectID.blob(hashing: file.bytes).hex == committed.headBlob {
+                markdown.append(file)
+            } else if request.committedOnly, let blob = ObjectID(hex: committed.headBlob) {
+                do {
+                    let repository = try Repository.open(at: repositoryPath)
+                    markdown.append(SourceFile(path: file.path, bytes: try repository.blob(blob)))
+                } catch {
+                    report.diagnostics.append(.error("git.read", error.message, at: SourceLocation(file.path)))
+                }
+            } else {
+                markdown.append(file)
                 uncommitted.insert(file.path)
             }
         }
+        let loaded = DocumentLoader(contentRoot: contentRoot).load(markdown)
+        report.diagnostics += loaded.diagnostics
 
-        let assembled = Site.assemble(documents: loaded.value, history: history, config: config, now: now,
-                                      uncommitted: uncommitted, assets: tree.value.assets.map(\.path))
+        var siteOptions = Site.Options()
+        siteOptions.uncommitted = uncommitted
+        siteOptions.assets = tree.value.assets.map(\.path)
+        siteOptions.includeDrafts = request.includeDrafts
+        siteOptions.owners = owners
+        let assembled = Site.assemble(documents: loaded.value, history: history, config: config, now: now, options: siteOptions)
         report.diagnostics += assembled.diagnostics
         let site = assembled.value
         report.pages = site.pages.count
@@ -111,7 +153,7 @@ public enum BuildPipeline {
 
         let rendered: Diagnosed<[OutputFile]>
         do {
-            rendered = try await SiteRenderer(theme: theme).render(site)
+            rendered = try await SiteRenderer(theme: theme, allowRawHTML: config.allowRawHTML).render(site)
         } catch {
             report.diagnostics.append(.error("theme.render", error.description, at: here))
             return finish(report)

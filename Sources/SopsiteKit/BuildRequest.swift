@@ -15,6 +15,10 @@ public struct BuildRequest: Sendable {
     public var themeOverride: String?
     /// Replace a non-empty output folder that sopsite did not create.
     public var force: Bool
+    /// Publish `status: draft` documents too.
+    public var includeDrafts = false
+    /// Build what is committed only: untracked files are left out and uncommitted edits ignored.
+    public var committedOnly = false
 
     /// `--now` as given: a calendar day, an instant (judged in the site's time zone), or today (clock read by the CLI).
     public enum NowSetting: Sendable, Equatable {
@@ -23,7 +27,10 @@ public struct BuildRequest: Sendable {
     }
 
     public init(repository: String = ".", content: String? = nil, output: String = "_site", now: NowSetting,
-                baseURL: String? = nil, themeOverride: String? = nil, force: Bool = false) {
+                baseURL: String? = nil, themeOverride: String? = nil, force: Bool = false, includeDrafts: Bool = false,
+                committedOnly: Bool = false) {
+        self.includeDrafts = includeDrafts
+        self.committedOnly = committedOnly
         self.repository = repository
         self.content = content
         self.output = output

@@ -65,14 +65,17 @@ public final class GitFixture: @unchecked Sendable {
     }
 
     /// Merges `branch` into `target` with a real two-parent merge commit. The merged tree is `target`'s files with
-    /// every path that `branch` changed since it forked taken from `branch` (a clean merge).
+    /// every path that `branch` changed since it forked taken from `branch` (a clean merge), then `write` applied.
     @discardableResult
-    public func merge(_ branch: String, into target: String = "main", _ message: String, by author: Person, at date: String) throws -> ObjectID {
+    public func merge(_ branch: String, into target: String = "main", _ message: String, by author: Person, at date: String,
+                      write: [String: String] = [:]) throws -> ObjectID {
         let side = try require(branches[branch], "no branch \(branch)")
         var state = try require(branches[target], "no branch \(target)")
         for path in Set(side.files.keys).union(side.forkFiles.keys) where side.files[path] != side.forkFiles[path] {
             state.files[path] = side.files[path]
         }
+        // Files written by hand in the merge itself (a conflict resolution, or an "evil" merge).
+        for (path, text) in write { state.files[RepoPath(path)] = Array(text.utf8) }
         let parents = [state.tip, side.tip].compactMap { $0 }
         let id = try record(message, author: author, date: date, committer: nil, committedAt: nil, files: state.files,
                             parents: parents, branch: target)

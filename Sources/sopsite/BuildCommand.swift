@@ -39,6 +39,12 @@ struct BuildCommand: AsyncParsableCommand {
     @Flag(help: "Replace the contents of a non-empty output folder that sopsite did not create.")
     var force = false
 
+    @Flag(help: "Publish documents with status: draft too (for a writer's preview).")
+    var drafts = false
+
+    @Flag(name: .customLong("committed-only"), help: "Build what is committed only: leave out untracked files and ignore uncommitted edits.")
+    var committedOnly = false
+
     func validate() throws {
         if let now, NowParser.parse(now) == nil {
             throw ValidationError("--now \"\(now)\" is not a date; write 2026-12-01 or 2026-12-01T09:00:00+01:00")
@@ -57,7 +63,8 @@ struct BuildCommand: AsyncParsableCommand {
             nowSetting = .instant(Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970), offsetMinutes: 0))
         }
         let request = BuildRequest(repository: repo, content: content, output: out, now: nowSetting, baseURL: baseURL,
-                                   themeOverride: theme, force: force)
+                                   themeOverride: theme, force: force, includeDrafts: drafts,
+                                   committedOnly: committedOnly)
         let report = await BuildPipeline.run(request)
         for diagnostic in report.diagnostics {
             FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))

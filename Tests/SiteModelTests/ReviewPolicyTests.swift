@@ -20,7 +20,7 @@ import Testing
     @Test("a never-committed SOP has no due date")
     func notCommitted() {
         let status = ReviewPolicy.status(lastReview: nil, interval: .defaultInterval, source: .siteDefault, now: Day(2025, 1, 1), dueSoonDays: 30)
-        #expect(status.state == .notCommitted)
+        #expect(status.state == .neverReviewed)
         #expect(status.nextDue == nil)
     }
 

@@ -71,7 +71,10 @@ import TestSupport
             let created = try #require(page["created"] as? [String: Any])
             let last = try #require(page["last_change"] as? [String: Any])
             #expect(page["commits"] as? Int == log.count, "\(path)")
-            #expect(page["revision"] as? Int == log.count, "\(path)")
+            // Every commit git lists is in the history; only creations and body edits are revisions.
+            let history = try #require(page["history"] as? [[String: Any]])
+            #expect(history.map { $0["commit"] as? String ?? "" } == log.map { String($0.prefix(40)) }, "\(path)")
+            #expect(page["revision"] as? Int == history.filter { ["created", "content"].contains($0["kind"] as? String) }.count, "\(path)")
             #expect("\(last["commit"]!)\t\(last["author"]!)\t\(last["date"]!)" == log.first, "\(path)")
             #expect("\(created["commit"]!)\t\(created["author"]!)\t\(created["date"]!)" == log.last, "\(path)")
             let authors = try repo.gitLogFollow(path, format: "%an")
@@ -83,8 +86,12 @@ import TestSupport
         #expect(refund["url"] as? String == "/finance/refund/")
         #expect((refund["created"] as? [String: Any])?["date"] as? String == "2024-01-10T09:00:00+01:00")
         #expect((refund["last_change"] as? [String: Any])?["date"] as? String == "2024-05-01T08:00:00+08:00")
-        // Reviewed at the last change (08:00 at +08:00 is 00:00 UTC, still 1 May in the site's UTC) + 6 months.
-        #expect((refund["review"] as? [String: Any])?["next_due"] as? String == "2024-11-01")
+        // The move to finance is not a revision: created, then Bob's limit edit (Rev 2), which is the last review.
+        #expect(refund["revision"] as? Int == 2)
+        #expect((refund["last_revision"] as? [String: Any])?["date"] as? String == "2024-03-02T16:30:00-05:00")
+        #expect((refund["last_review"] as? [String: Any])?["kind"] as? String == "edit")
+        // 16:30 at -05:00 is 21:30 UTC on 2 March; + 6 months.
+        #expect((refund["review"] as? [String: Any])?["next_due"] as? String == "2024-09-02")
         #expect((refund["review"] as? [String: Any])?["state"] as? String == "overdue")
         let escalate = try built.page("SOP-CS-002")
         #expect((escalate["review"] as? [String: Any])?["interval"] as? String == "1 year")  // from its process
@@ -94,11 +101,12 @@ import TestSupport
     func sopPage() async throws {
         let built = try await build(try storyRepository(), now: "2024-10-15")
         let html = try built.text("finance/refund/index.html")
-        #expect(html.contains("Rev 3"))
+        #expect(html.contains("Rev 2"))
         #expect(html.contains("Last changed <time datetime=\"2024-05-01T08:00:00+08:00\""))
         #expect(html.contains("1 May 2024"))
-        #expect(html.contains("badge--due-soon"))
-        #expect(html.contains("data-review-due=\"2024-11-01\""))
+        #expect(html.contains("badge--overdue"))
+        #expect(html.contains("data-review-due=\"2024-09-02\""))
+        #expect(html.contains("Review due <time datetime=\"2024-09-02\">2 September 2024</time>"))
         #expect(html.contains("Move refunds to finance"))
         #expect(html.contains("Renamed from content/support/refund.md"))
         #expect(html.contains("Carol Chen"))
@@ -198,11 +206,11 @@ import TestSupport
         let a = try built.page("a")
         #expect(a["commits"] as? Int == 1)
         #expect((a["last_change"] as? [String: Any])?["date"] as? String == "2022-01-10T10:00:00+00:00")
-        #expect(a["uncommitted_changes"] as? Bool == true)
+        #expect(a["uncommitted"] as? Bool == true)
         let new = try built.page("new")
         #expect(new["commits"] as? Int == 0)
         #expect(new["created"] is NSNull)
-        #expect((new["review"] as? [String: Any])?["state"] as? String == "not-committed")
+        #expect((new["review"] as? [String: Any])?["state"] as? String == "never-reviewed")
         #expect(try built.text("a/index.html").contains("local edits that are not committed"))
         #expect(try built.text("new/index.html").contains("Not committed yet"))
     }
