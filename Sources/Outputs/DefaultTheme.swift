@@ -7,6 +7,42 @@ enum DefaultTheme {
 <p>The page you asked for is not in {{siteTitle}}. It may have been renamed or retired: try the search box above, or start from the list of processes.</p>
 
 """#,
+        "layouts/dashboard": #"""
+<h1>Review dashboard</h1>
+<p class="lead">Review status of every SOP in force, as of {{asOf}}.</p>
+<ul class="dashboard__counts" aria-label="Counts">
+  <li class="count-card count-card--overdue"><strong>{{overdue}}</strong> overdue</li>
+  <li class="count-card count-card--due-soon"><strong>{{dueSoon}}</strong> due soon</li>
+  <li class="count-card count-card--never-reviewed"><strong>{{neverReviewed}}</strong> never reviewed</li>
+  <li class="count-card count-card--no-owner"><strong>{{noOwner}}</strong> without an owner</li>
+  <li class="count-card count-card--current"><strong>{{current}}</strong> current</li>
+</ul>
+<form class="dashboard__filters" id="dashboard-filters" hidden>
+  <label>Process <select id="filter-process"><option value="">All processes</option>{{#processes}}<option value="{{value}}">{{label}}</option>{{/processes}}</select></label>
+  <label>Owner <select id="filter-owner"><option value="">All owners</option>{{#owners}}<option value="{{value}}">{{label}}</option>{{/owners}}</select></label>
+</form>
+<p class="muted">Machine-readable: <a href="../review.json">review.json</a> · <a href="../register.csv">register.csv</a> (document register) · a calendar feed per owner below.</p>
+{{#groups}}
+<section class="dashboard__group" data-owner="{{ownerKey}}">
+  <h2>{{owner}}{{#team}} <span class="count">{{team}}</span>{{/team}}</h2>
+  <p class="muted">{{summary}}{{^ownerKey}}{{/ownerKey}}</p>
+  <table class="sop-table">
+    <thead><tr><th scope="col">SOP</th><th scope="col">Review</th><th scope="col">Last review</th><th scope="col">Next due</th></tr></thead>
+    <tbody>
+    {{#rows}}
+      <tr data-process="{{processKey}}" data-owner="{{ownerKey}}">
+        <td><span class="sop-table__id">{{id}}</span><br><a href="{{url}}">{{title}}</a>{{#process}}<br><span class="muted">{{process}}</span>{{/process}}</td>
+        <td>{{#badge}}{{> badge}}{{/badge}}<br><span class="muted">{{days}}</span></td>
+        <td>{{#lastReviewISO}}<time datetime="{{lastReviewISO}}">{{lastReview}}</time>{{#reviewer}} by {{reviewer}}{{/reviewer}}<br><span class="muted">{{evidence}}{{#shortID}} <code>{{shortID}}</code>{{/shortID}}</span>{{/lastReviewISO}}{{^lastReviewISO}}none on record{{/lastReviewISO}}</td>
+        <td>{{#nextDueISO}}<time datetime="{{nextDueISO}}">{{nextDue}}</time>{{/nextDueISO}}{{^nextDueISO}}—{{/nextDueISO}}</td>
+      </tr>
+    {{/rows}}
+    </tbody>
+  </table>
+</section>
+{{/groups}}
+
+"""#,
         "layouts/home": #"""
 <h1>{{siteTitle}}</h1>
 <p class="lead">{{summary}}. Review status as of {{asOf}}:
@@ -44,6 +80,8 @@ enum DefaultTheme {
 {{#description}}<meta name="description" content="{{description}}">{{/description}}
 <link rel="stylesheet" href="{{root}}assets/style.css">
 <script src="{{root}}assets/review-badge.js" defer></script>
+{{#scripts}}<script src="{{root}}assets/{{.}}" defer></script>
+{{/scripts}}
 <script src="{{root}}assets/search.js" defer></script>
 </head>
 <body>
@@ -51,6 +89,7 @@ enum DefaultTheme {
 <header class="site-header">
   <div class="site-header__inner">
     <a class="site-title" href="{{root}}">{{siteTitle}}</a>
+    <nav class="site-nav" aria-label="Site"><a href="{{root}}reviews/">Reviews</a></nav>
     <form class="search" role="search" action="{{root}}search/" method="get">
       <label class="visually-hidden" for="search-input">Search procedures</label>
       <input id="search-input" class="search__input" type="search" name="q" placeholder="Search procedures (press /)" autocomplete="off" aria-controls="search-results" aria-expanded="false">
@@ -204,6 +243,32 @@ enum DefaultTheme {
     ]
 
     static let assets: [String: String] = [
+        "dashboard.js": #"""
+// Review dashboard filters (progressive enhancement: without JavaScript every row is shown and the form stays hidden).
+(function () {
+  "use strict";
+  var form = document.getElementById("dashboard-filters");
+  if (!form) return;
+  var process = document.getElementById("filter-process");
+  var owner = document.getElementById("filter-owner");
+  form.hidden = false;
+  function apply() {
+    document.querySelectorAll(".dashboard__group").forEach(function (group) {
+      var visible = 0;
+      group.querySelectorAll("tbody tr").forEach(function (row) {
+        var show = (!process.value || row.getAttribute("data-process") === process.value) &&
+                   (!owner.value || row.getAttribute("data-owner") === owner.value);
+        row.hidden = !show;
+        if (show) visible += 1;
+      });
+      group.hidden = visible === 0;
+    });
+  }
+  process.addEventListener("change", apply);
+  owner.addEventListener("change", apply);
+})();
+
+"""#,
         "review-badge.js": #"""
 // Re-judges review badges when a page is read after it was built: the build wrote the state as of its --now day and
 // the due date in data-review-due; a page read later must not claim "Current" past its due date (GOV.UK tech docs do
@@ -485,6 +550,19 @@ h2 { font-size: 1.35rem; margin-top: 2rem; }
 .sop--obsolete .prose { opacity: 0.85; }
 .reviews blockquote { margin: 0.3rem 0 0.6rem 1rem; color: var(--muted); white-space: pre-line; }
 .revisions tr.muted td { color: var(--muted); }
+
+/* Review dashboard. */
+.site-nav { display: flex; gap: 1rem; }
+.site-nav a { color: #fff; font-weight: 600; }
+@media (prefers-color-scheme: dark) { .site-nav a { color: var(--link); } }
+.dashboard__counts { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.6rem; }
+.count-card { border: 1px solid var(--line); border-radius: 8px; padding: 0.5rem 0.9rem; background: var(--panel); }
+.count-card strong { font-size: 1.4rem; display: block; }
+.count-card--overdue { background: var(--overdue-bg); color: var(--overdue-fg); }
+.count-card--due-soon { background: var(--soon-bg); color: var(--soon-fg); }
+.dashboard__filters { display: flex; gap: 1rem; flex-wrap: wrap; margin: 1rem 0; }
+.dashboard__filters select { font: inherit; padding: 0.3rem; }
+.badge--never-reviewed { background: var(--new-bg); color: var(--new-fg); }
 
 """#,
     ]

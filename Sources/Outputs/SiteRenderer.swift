@@ -40,10 +40,15 @@ public struct SiteRenderer: Sendable {
         }
         files.append(try page(library, navigation, site, "layouts/search", SearchPageView(pages: site.pages.map { row($0, from: "/search/") }),
                               title: "Search", permalink: "/search/"))
+        files.append(try page(library, navigation, site, "layouts/dashboard", dashboardView(site), title: "Review dashboard",
+                              permalink: "/reviews/", scripts: ["dashboard.js"]))
+        files.append(OutputFile(path: "review.json", bytes: ReviewOutputs.json(site)))
+        files.append(OutputFile(path: "register.csv", bytes: ReviewOutputs.register(site)))
+        files += ReviewOutputs.calendars(site)
         files.append(OutputFile(path: "404.html", text: try render(library, "layouts/layout", LayoutView(
             siteTitle: site.config.title, pageTitle: "Page not found", root: "/",
             content: try render(library, "layouts/404", ["siteTitle": site.config.title]),
-            navigation: navigation.items(for: "/", current: ""), description: "", isHome: false))))
+            navigation: navigation.items(for: "/", current: ""), description: "", isHome: false, scripts: []))))
 
         // SOP pages: the bulk of the work.
         let chunks = Self.chunks(of: site.pages, count: max(1, ProcessInfo.processInfo.activeProcessorCount * 2))
@@ -106,11 +111,11 @@ public struct SiteRenderer: Sendable {
 
     /// One page: its template rendered, then wrapped in the layout.
     private func page(_ library: MustacheLibrary, _ navigation: NavigationCache, _ site: Site, _ template: String, _ view: Any,
-                      title: String, permalink: String, description: String = "") throws(OutputError) -> OutputFile {
+                      title: String, permalink: String, description: String = "", scripts: [String] = []) throws(OutputError) -> OutputFile {
         let content = try render(library, template, view)
         let layout = LayoutView(siteTitle: site.config.title, pageTitle: title, root: Self.root(from: permalink), content: content,
                                 navigation: navigation.items(for: permalink, current: permalink), description: description,
-                                isHome: permalink == "/")
+                                isHome: permalink == "/", scripts: scripts)
         return OutputFile(path: String(permalink.dropFirst()) + "index.html", text: try render(library, "layouts/layout", layout))
     }
 

@@ -16,9 +16,12 @@ struct LayoutView: TemplateView {
     let navigation: [NavigationItem]
     let description: String
     let isHome: Bool
+    /// Extra scripts of this page, under `assets/`.
+    let scripts: [String]
 
     func child(named name: String) -> Any? {
         switch name {
+        case "scripts": self.scripts
         case "siteTitle": self.siteTitle
         case "pageTitle": self.pageTitle
         case "root": self.root
@@ -371,6 +374,106 @@ struct ReviewView: TemplateView {
         case "shortID": self.shortID
         case "evidence": self.evidence
         case "note": self.note
+        default: nil
+        }
+    }
+}
+
+struct DashboardRow: TemplateView {
+    let id: String
+    let title: String
+    let url: String
+    let process: String
+    let processKey: String
+    let ownerKey: String
+    let badge: BadgeView
+    let lastReview: String
+    let lastReviewISO: String
+    let reviewer: String
+    let evidence: String
+    let shortID: String
+    let nextDue: String
+    let nextDueISO: String
+    let days: String
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "id": self.id
+        case "title": self.title
+        case "url": self.url
+        case "process": self.process
+        case "processKey": self.processKey
+        case "ownerKey": self.ownerKey
+        case "badge": self.badge
+        case "lastReview": self.lastReview
+        case "lastReviewISO": self.lastReviewISO
+        case "reviewer": self.reviewer
+        case "evidence": self.evidence
+        case "shortID": self.shortID
+        case "nextDue": self.nextDue
+        case "nextDueISO": self.nextDueISO
+        case "days": self.days
+        default: nil
+        }
+    }
+}
+
+struct DashboardGroup: TemplateView {
+    let owner: String
+    let ownerKey: String
+    let team: String
+    let summary: String
+    let rows: [DashboardRow]
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "owner": self.owner
+        case "ownerKey": self.ownerKey
+        case "team": self.team
+        case "summary": self.summary
+        case "rows": self.rows
+        default: nil
+        }
+    }
+}
+
+struct FilterOption: TemplateView {
+    let value: String
+    let label: String
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "value": self.value
+        case "label": self.label
+        default: nil
+        }
+    }
+}
+
+struct DashboardView: TemplateView {
+    let asOf: String
+    let overdue: Int
+    let dueSoon: Int
+    let neverReviewed: Int
+    let noOwner: Int
+    let current: Int
+    let total: Int
+    let groups: [DashboardGroup]
+    let processes: [FilterOption]
+    let owners: [FilterOption]
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "asOf": self.asOf
+        case "overdue": self.overdue
+        case "dueSoon": self.dueSoon
+        case "neverReviewed": self.neverReviewed
+        case "noOwner": self.noOwner
+        case "current": self.current
+        case "total": self.total
+        case "groups": self.groups
+        case "processes": self.processes
+        case "owners": self.owners
         default: nil
         }
     }

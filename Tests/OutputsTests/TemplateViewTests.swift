@@ -53,7 +53,7 @@ import Testing
         #expect(unanswered(sopView.badge).isEmpty)
         #expect(unanswered(try #require(sopView.toc.first)).isEmpty)
         #expect(unanswered(try #require(navigation.first)).isEmpty)
-        #expect(unanswered(LayoutView(siteTitle: "t", pageTitle: "p", root: "./", content: "c", navigation: [], description: "d", isHome: true)).isEmpty)
+        #expect(unanswered(LayoutView(siteTitle: "t", pageTitle: "p", root: "./", content: "c", navigation: [], description: "d", isHome: true, scripts: ["x.js"])).isEmpty)
         #expect(unanswered(SearchPageView(pages: [])).isEmpty)
         #expect(unanswered(PersonDate(day: "d", dayISO: "i", instant: "n", author: "a", shortID: "s", commitID: "c", subject: "s")).isEmpty)
         #expect(unanswered(HistoryRow(revision: "Rev 1", day: "d", dayISO: "i", author: "a", subject: "s", shortID: "s", effect: "e", isRevision: true)).isEmpty)

@@ -1,0 +1,147 @@
+import Documents
+import SiteModel
+import SOPCore
+
+/// The review outputs for owners and tools: `review.json`, `register.csv` and one iCalendar feed per owner.
+enum ReviewOutputs {
+    /// `review.json`: per SOP `{id, title, url, owner, owner_name, state, last_review, last_reviewer, evidence, commit,
+    /// next_due, days_until_due, interval, interval_reason}`, sorted by urgency (overdue first), then days until due,
+    /// then id. `as_of` is the `--now` day.
+    static func json(_ site: Site) -> [UInt8] {
+        struct Entry: Encodable {
+            let id: String, title: String, url: String
+            let owner: String?, ownerName: String?
+            let state: String
+            let lastReview: String?, lastReviewer: String?, evidence: String?, commit: String?
+            let nextDue: String?, daysUntilDue: Int?
+            let interval: String, intervalReason: String
+
+            enum CodingKeys: String, CodingKey {
+                case id, title, url, owner, state, evidence, commit, interval
+                case ownerName = "owner_name", lastReview = "last_review", lastReviewer = "last_reviewer"
+                case nextDue = "next_due", daysUntilDue = "days_until_due", intervalReason = "interval_reason"
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(id, forKey: .id)
+                try c.encode(title, forKey: .title)
+                try c.encode(url, forKey: .url)
+                try c.encode(owner, forKey: .owner)
+                try c.encode(ownerName, forKey: .ownerName)
+                try c.encode(state, forKey: .state)
+                try c.encode(lastReview, forKey: .lastReview)
+                try c.encode(lastReviewer, forKey: .lastReviewer)
+                try c.encode(evidence, forKey: .evidence)
+                try c.encode(commit, forKey: .commit)
+                try c.encode(nextDue, forKey: .nextDue)
+                try c.encode(daysUntilDue, forKey: .daysUntilDue)
+                try c.encode(interval, forKey: .interval)
+                try c.encode(intervalReason, forKey: .intervalReason)
+            }
+        }
+        struct File: Encodable {
+            let version: Int
+            let asOf: String
+            let sops: [Entry]
+            enum CodingKeys: String, CodingKey { case version, sops; case asOf = "as_of" }
+        }
+        let base = site.config.baseURL.hasSuffix("/") ? String(site.config.baseURL.dropLast()) : site.config.baseURL
+        let entries = byUrgency(site.pages).map { page in
+            Entry(id: page.document.id, title: page.document.title, url: base + page.permalink, owner: page.document.owner,
+                  ownerName: page.owner?.name, state: page.review.state.rawValue, lastReview: page.lastReview?.day.iso,
+                  lastReviewer: page.lastReview?.reviewer, evidence: page.lastReview?.kind.rawValue, commit: page.lastReview?.commitID,
+                  nextDue: page.review.nextDue?.iso, daysUntilDue: page.review.daysUntilDue, interval: page.review.interval.description,
+                  intervalReason: page.review.intervalSource.explanation)
+        }
+        return JSONOutput.encode(File(version: 1, asOf: site.now.iso, sops: entries))
+    }
+
+    /// SOPs sorted by urgency (overdue, due soon, never reviewed, current), then days until due, then id.
+    static func byUrgency(_ pages: [SOPPage]) -> [SOPPage] {
+        pages.sorted {
+            ($0.review.state.urgency, $0.review.daysUntilDue ?? Int.max, $0.document.id, $0.document.path.value)
+                < ($1.review.state.urgency, $1.review.daysUntilDue ?? Int.max, $1.document.id, $1.document.path.value)
+        }
+    }
+
+    /// `register.csv` (RFC 4180, CRLF line ends): the document register an auditor asks for.
+    static func register(_ site: Site) -> [UInt8] {
+        var lines = [["id", "title", "type", "process", "revision", "status", "effective_date", "owner", "last_review", "next_due", "review_state"]]
+        for page in site.pages {
+            lines.append([page.document.id, page.document.title, page.document.kind.rawValue, page.document.processKey ?? "",
+                          String(page.revision), page.isObsolete && page.document.status != .retired ? "superseded" : page.document.status.rawValue,
+                          page.document.effectiveDate?.iso ?? "", page.owner?.name ?? page.document.owner ?? "",
+                          page.lastReview?.day.iso ?? "", page.review.nextDue?.iso ?? "", page.review.state.rawValue])
+        }
+        return Array(lines.map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\r\n").utf8) + [0x0D, 0x0A]
+    }
+
+    static func csvField(_ value: String) -> String {
+        // Quoted when it holds a comma, quote or line break; a leading =, +, - or @ is prefixed with ' so a
+        // spreadsheet does not run it as a formula (OWASP CSV injection).
+        var text = value
+        if let first = text.first, "=+-@".contains(first) { text = "'" + text }
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// One iCalendar feed (RFC 5545) per owner handle: an all-day event on each SOP's next due date.
+    /// - Returns: (path, bytes) pairs, sorted by owner handle.
+    static func calendars(_ site: Site) -> [OutputFile] {
+        var byOwner: [String: [SOPPage]] = [:]
+        for page in site.pages where page.review.nextDue != nil && !page.isObsolete {
+            guard let owner = page.document.owner else { continue }
+            byOwner[owner, default: []].append(page)
+        }
+        let base = site.config.baseURL.hasSuffix("/") ? String(site.config.baseURL.dropLast()) : site.config.baseURL
+        // DTSTAMP must be a UTC date-time; the build's --now day keeps it deterministic.
+        let stamp = compact(site.now) + "T000000Z"
+        return byOwner.keys.sorted().compactMap { owner -> OutputFile? in
+            guard let pages = byOwner[owner] else { return nil }
+            let name = site.owners[owner]?.name ?? owner
+            var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//sopsite//Review calendar//EN", "CALSCALE:GREGORIAN",
+                         "METHOD:PUBLISH", "X-WR-CALNAME:" + text("SOP reviews: " + name)]
+            for page in pages.sorted(by: { ($0.review.nextDue!, $0.document.id) < ($1.review.nextDue!, $1.document.id) }) {
+                let due = page.review.nextDue!
+                lines += ["BEGIN:VEVENT",
+                          "UID:" + text("review-\(page.document.id)-\(due.iso)@sopsite"),
+                          "DTSTAMP:" + stamp,
+                          "DTSTART;VALUE=DATE:" + compact(due),
+                          "DTEND;VALUE=DATE:" + compact(due.adding(days: 1)),
+                          "SUMMARY:" + text("Review due: \(page.document.id) \(page.document.title)"),
+                          "DESCRIPTION:" + text("Review \(page.document.title) (every \(page.review.interval), \(page.review.intervalSource.explanation)). "
+                                                + "Last review: \(page.lastReview?.day.long ?? "none on record")."),
+                          "TRANSP:TRANSPARENT"]
+                if !base.isEmpty { lines.append("URL:" + text(base + page.permalink)) }
+                lines.append("END:VEVENT")
+            }
+            lines.append("END:VCALENDAR")
+            return OutputFile(path: "reviews/\(Permalink.slug(owner)).ics", text: lines.map(fold).joined(separator: "\r\n") + "\r\n")
+        }
+    }
+
+    private static func compact(_ day: Day) -> String { day.iso.replacingOccurrences(of: "-", with: "") }
+
+    /// TEXT value escaping (RFC 5545 §3.3.11).
+    static func text(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ";", with: "\\;")
+            .replacingOccurrences(of: ",", with: "\\,").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    /// Folds a content line at 75 octets, never inside a UTF-8 sequence (RFC 5545 §3.1).
+    static func fold(_ line: String) -> String {
+        var out = ""
+        var count = 0
+        for scalar in line.unicodeScalars {
+            let size = String(scalar).utf8.count
+            if count + size > 75 {
+                out += "\r\n "
+                count = 1
+            }
+            out.unicodeScalars.append(scalar)
+            count += size
+        }
+        return out
+    }
+}
