@@ -43,7 +43,7 @@ public struct Document: Sendable {
     /// folder; nil for a document at the top of the content folder. For a process, its own key.
     public internal(set) var processKey: String?
     /// Owner handle, without a leading `@`.
-    public let owner: String?
+    public internal(set) var owner: String?
     public let reviewInterval: ReviewInterval?
     /// `high`, `medium` or `low` (lowercased as written).
     public let criticality: String?
@@ -85,6 +85,13 @@ public struct Document: Sendable {
     public func withProcessKey(_ key: String?) -> Document {
         var copy = self
         copy.processKey = key
+        return copy
+    }
+
+    /// This document with an owner inherited from its process.
+    public func withOwner(_ handle: String) -> Document {
+        var copy = self
+        copy.owner = handle
         return copy
     }
 

@@ -16,7 +16,7 @@ public struct ReviewInterval: Hashable, Sendable, CustomStringConvertible {
     public static let defaultInterval = ReviewInterval(months: 12)
 
     /// What to write instead of a bad value.
-    public static let acceptedForms = "write \"6 months\", \"1 year\", \"90 days\", \"2 weeks\" or an ISO 8601 period such as \"P6M\""
+    public static let acceptedForms = "write a positive period: \"6 months\", \"1 year\", \"90 days\", \"2 weeks\" or an ISO 8601 period such as \"P6M\""
 
     /// Parses a period; nil when the text is not one of the accepted forms or is zero.
     public init?(parsing text: String) {
@@ -29,15 +29,25 @@ public struct ReviewInterval: Hashable, Sendable, CustomStringConvertible {
         default: break
         }
         if value.hasPrefix("p") {
-            let digits = value.dropFirst().dropLast()
-            guard let number = Int(digits), number > 0, let unit = value.last else { return nil }
-            switch unit {
-            case "y": self.init(months: number * 12)
-            case "m": self.init(months: number)
-            case "w": self.init(days: number * 7)
-            case "d": self.init(days: number)
-            default: return nil
+            // ISO 8601 period of years, months, weeks and days (P1Y6M, P2W, P1M15D); no time part.
+            var months = 0, days = 0, number = "", seen = ""
+            for character in value.dropFirst() {
+                if character.isNumber {
+                    number.append(character)
+                    continue
+                }
+                guard let count = Int(number), !seen.contains(character), "ymwd".contains(character) else { return nil }
+                switch character {
+                case "y": months += count * 12
+                case "m": months += count
+                case "w": days += count * 7
+                default: days += count
+                }
+                seen.append(character)
+                number = ""
             }
+            guard number.isEmpty, months + days > 0 else { return nil }
+            self.init(months: months, days: days)
             return
         }
         // Compact forms seen in real repositories: "365d", "2w", "6m", "1y" (m is months: reviews are never minutes).

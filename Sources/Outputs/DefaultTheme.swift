@@ -25,7 +25,7 @@ enum DefaultTheme {
 {{#groups}}
 <section class="dashboard__group" data-owner="{{ownerKey}}">
   <h2>{{owner}}{{#team}} <span class="count">{{team}}</span>{{/team}}</h2>
-  <p class="muted">{{summary}}{{^ownerKey}}{{/ownerKey}}</p>
+  <p class="muted">{{summary}}{{#feedURL}} · <a href="{{feedURL}}">Calendar feed of due dates</a> (subscribe in your calendar app){{/feedURL}}</p>
   <table class="sop-table">
     <thead><tr><th scope="col">SOP</th><th scope="col">Review</th><th scope="col">Last review</th><th scope="col">Next due</th></tr></thead>
     <tbody>

@@ -138,7 +138,7 @@ public enum PagesAPI {
         }
         let entries = site.pages.map { page in
             Entry(id: page.document.id, title: page.document.title, sourcePath: page.document.path.value,
-                  url: base + page.permalink, process: page.document.processKey, owner: page.document.owner,
+                  url: base + Permalink.encoded(page.permalink), process: page.document.processKey, owner: page.document.owner,
                   status: page.document.status.rawValue, commits: page.history.count, revision: page.revision,
                   created: change(page.created), lastChange: change(page.lastChange), lastRevision: change(page.lastRevision),
                   lastReview: page.lastReview.map {

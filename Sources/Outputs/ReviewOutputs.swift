@@ -48,7 +48,7 @@ enum ReviewOutputs {
         }
         let base = site.config.baseURL.hasSuffix("/") ? String(site.config.baseURL.dropLast()) : site.config.baseURL
         let entries = byUrgency(site.pages).map { page in
-            Entry(id: page.document.id, title: page.document.title, url: base + page.permalink, owner: page.document.owner,
+            Entry(id: page.document.id, title: page.document.title, url: base + Permalink.encoded(page.permalink), owner: page.document.owner,
                   ownerName: page.owner?.name, state: page.review.state.rawValue, lastReview: page.lastReview?.day.iso,
                   lastReviewer: page.lastReview?.reviewer, evidence: page.lastReview?.kind.rawValue, commit: page.lastReview?.commitID,
                   nextDue: page.review.nextDue?.iso, daysUntilDue: page.review.daysUntilDue, interval: page.review.interval.description,
@@ -113,7 +113,7 @@ enum ReviewOutputs {
                           "DESCRIPTION:" + text("Review \(page.document.title) (every \(page.review.interval), \(page.review.intervalSource.explanation)). "
                                                 + "Last review: \(page.lastReview?.day.long ?? "none on record")."),
                           "TRANSP:TRANSPARENT"]
-                if !base.isEmpty { lines.append("URL:" + text(base + page.permalink)) }
+                if !base.isEmpty { lines.append("URL:" + text(base + Permalink.encoded(page.permalink))) }
                 lines.append("END:VEVENT")
             }
             lines.append("END:VCALENDAR")

@@ -15,7 +15,9 @@ extension SiteRenderer {
             let pages = ReviewOutputs.byUrgency(byOwner[key] ?? [])
             let overdue = pages.filter { $0.review.state == .overdue }.count
             let dueSoon = pages.filter { $0.review.state == .dueSoon }.count
+            let hasFeed = !key.isEmpty && pages.contains { $0.review.nextDue != nil }
             return DashboardGroup(
+                feedURL: hasFeed ? Permalink.percentEncode(Permalink.slug(key)) + ".ics" : "",
                 owner: key.isEmpty ? "No owner" : site.owners[key]?.name ?? key, ownerKey: key.isEmpty ? "-" : key,
                 team: site.owners[key]?.team ?? "",
                 summary: "\(pages.count) SOP\(pages.count == 1 ? "" : "s"): \(overdue) overdue, \(dueSoon) due soon",

@@ -45,10 +45,14 @@ public struct SiteRenderer: Sendable {
         files.append(OutputFile(path: "review.json", bytes: ReviewOutputs.json(site)))
         files.append(OutputFile(path: "register.csv", bytes: ReviewOutputs.register(site)))
         files += ReviewOutputs.calendars(site)
+        // A host serves 404.html at whatever URL was asked for, so its links start from the site's base path.
+        let basePath = Self.basePath(of: site.config.baseURL)
         files.append(OutputFile(path: "404.html", text: try render(library, "layouts/layout", LayoutView(
-            siteTitle: site.config.title, pageTitle: "Page not found", root: "/",
+            siteTitle: site.config.title, pageTitle: "Page not found", root: basePath,
             content: try render(library, "layouts/404", ["siteTitle": site.config.title]),
-            navigation: navigation.items(for: "/", current: ""), description: "", isHome: false, scripts: []))))
+            navigation: navigation.items(for: "/", current: "").map {
+                NavigationItem(title: $0.title, url: basePath + $0.url, isCurrent: false, pages: [])
+            }, description: "", isHome: false, scripts: []))))
 
         // SOP pages: the bulk of the work.
         let chunks = Self.chunks(of: site.pages, count: max(1, ProcessInfo.processInfo.activeProcessorCount * 2))
@@ -125,6 +129,15 @@ public struct SiteRenderer: Sendable {
             throw OutputError("the theme has no template \(template).mustache")
         }
         return text
+    }
+
+    /// The path part of the base URL (`https://x.example/kb/` → `/kb/`), `/` without one.
+    static func basePath(of baseURL: String) -> String {
+        guard let scheme = baseURL.range(of: "://") else { return "/" }
+        let rest = baseURL[scheme.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return "/" }
+        let path = String(rest[slash...])
+        return path.hasSuffix("/") ? path : path + "/"
     }
 
     /// Relative path from a page's folder to the site root.

@@ -23,7 +23,9 @@ public struct Theme: Sendable {
     /// - Throws: `OutputError` when the folder cannot be read.
     public static func load(from folder: String) throws(OutputError) -> Theme {
         let manager = FileManager.default
-        guard let enumerator = manager.enumerator(atPath: folder) else { throw OutputError("cannot read theme folder \(folder)") }
+        var isFolder: ObjCBool = false
+        guard manager.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue,
+              let enumerator = manager.enumerator(atPath: folder) else { throw OutputError("there is no theme folder \(folder)") }
         var templates: [String: String] = [:]
         var assets: [String: [UInt8]] = [:]
         for case let relative as String in enumerator {
@@ -45,6 +47,17 @@ public struct Theme: Sendable {
         Theme(templates: templates.merging(overrides.templates) { $1 }, assets: assets.merging(overrides.assets) { $1 })
     }
 
+    /// swift-mustache's parser errors in words.
+    static func explain(_ error: any Error) -> String {
+        switch error as? MustacheTemplate.Error {
+        case .sectionCloseNameIncorrect?: "a section is closed with a different name than it was opened with"
+        case .unfinishedName?: "a tag is not closed with }}"
+        case .expectedSectionEnd?: "a section {{#…}} or {{^…}} is never closed with {{/…}}"
+        case .invalidSetDelimiter?: "a delimiter change {{=… …=}} is malformed"
+        default: "\(error)"
+        }
+    }
+
     /// Compiles the templates; partials are referenced by their bare name (`{{> badge}}` for `partials/badge`).
     func library() throws(OutputError) -> MustacheLibrary {
         var library = MustacheLibrary()
@@ -53,6 +66,8 @@ public struct Theme: Sendable {
                 let template = try MustacheTemplate(string: text)
                 library.register(template, named: name)
                 if name.hasPrefix("partials/") { library.register(template, named: String(name.dropFirst("partials/".count))) }
+            } catch let error as MustacheTemplate.ParserError {
+                throw OutputError("theme template \(name).mustache, line \(error.context.lineNumber): \(Self.explain(error.error))")
             } catch {
                 throw OutputError("theme template \(name).mustache does not parse: \(error)")
             }

@@ -7,6 +7,11 @@ import Mustache
 /// A view the templates read by field name, without reflection.
 typealias TemplateView = MustacheParent
 
+// Mustache sections treat "" as true; a view's empty text is absent, so `{{#scope}}…{{/scope}}` shows nothing.
+func present(_ value: String) -> Any? { value.isEmpty ? nil : value }
+func present<T>(_ value: T?) -> Any? { value.flatMap { present($0) } }
+func present<T>(_ value: T) -> Any? { value }
+
 struct LayoutView: TemplateView {
     let siteTitle: String
     let pageTitle: String
@@ -21,14 +26,14 @@ struct LayoutView: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "scripts": self.scripts
-        case "siteTitle": self.siteTitle
-        case "pageTitle": self.pageTitle
-        case "root": self.root
-        case "content": self.content
-        case "navigation": self.navigation
-        case "description": self.description
-        case "isHome": self.isHome
+        case "scripts": present(self.scripts)
+        case "siteTitle": present(self.siteTitle)
+        case "pageTitle": present(self.pageTitle)
+        case "root": present(self.root)
+        case "content": present(self.content)
+        case "navigation": present(self.navigation)
+        case "description": present(self.description)
+        case "isHome": present(self.isHome)
         default: nil
         }
     }
@@ -42,10 +47,10 @@ struct NavigationItem: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "title": self.title
-        case "url": self.url
-        case "isCurrent": self.isCurrent
-        case "pages": self.pages
+        case "title": present(self.title)
+        case "url": present(self.url)
+        case "isCurrent": present(self.isCurrent)
+        case "pages": present(self.pages)
         default: nil
         }
     }
@@ -61,11 +66,11 @@ struct BadgeView: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "state": self.state
-        case "label": self.label
-        case "due": self.due
-        case "dueText": self.dueText
-        case "dueISO": self.dueISO
+        case "state": present(self.state)
+        case "label": present(self.label)
+        case "due": present(self.due)
+        case "dueText": present(self.dueText)
+        case "dueISO": present(self.dueISO)
         default: nil
         }
     }
@@ -84,15 +89,15 @@ struct PageRow: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "id": self.id
-        case "title": self.title
-        case "url": self.url
-        case "kind": self.kind
-        case "owner": self.owner
-        case "badge": self.badge
-        case "lastChange": self.lastChange
-        case "isObsolete": self.isObsolete
-        case "status": self.status
+        case "id": present(self.id)
+        case "title": present(self.title)
+        case "url": present(self.url)
+        case "kind": present(self.kind)
+        case "owner": present(self.owner)
+        case "badge": present(self.badge)
+        case "lastChange": present(self.lastChange)
+        case "isObsolete": present(self.isObsolete)
+        case "status": present(self.status)
         default: nil
         }
     }
@@ -107,11 +112,11 @@ struct ProcessCard: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "title": self.title
-        case "url": self.url
-        case "outcome": self.outcome
-        case "pages": self.pages
-        case "count": self.count
+        case "title": present(self.title)
+        case "url": present(self.url)
+        case "outcome": present(self.outcome)
+        case "pages": present(self.pages)
+        case "count": present(self.count)
         default: nil
         }
     }
@@ -129,14 +134,14 @@ struct HomeView: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "siteTitle": self.siteTitle
-        case "processes": self.processes
-        case "unassigned": self.unassigned
-        case "hasUnassigned": self.hasUnassigned
-        case "summary": self.summary
-        case "overdue": self.overdue
-        case "dueSoon": self.dueSoon
-        case "asOf": self.asOf
+        case "siteTitle": present(self.siteTitle)
+        case "processes": present(self.processes)
+        case "unassigned": present(self.unassigned)
+        case "hasUnassigned": present(self.hasUnassigned)
+        case "summary": present(self.summary)
+        case "overdue": present(self.overdue)
+        case "dueSoon": present(self.dueSoon)
+        case "asOf": present(self.asOf)
         default: nil
         }
     }
@@ -156,16 +161,16 @@ struct ProcessView: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "title": self.title
-        case "html": self.html
-        case "start": self.start
-        case "end": self.end
-        case "stakeholders": self.stakeholders
-        case "hasStakeholders": self.hasStakeholders
-        case "outcome": self.outcome
-        case "owner": self.owner
-        case "pages": self.pages
-        case "hasDefinition": self.hasDefinition
+        case "title": present(self.title)
+        case "html": present(self.html)
+        case "start": present(self.start)
+        case "end": present(self.end)
+        case "stakeholders": present(self.stakeholders)
+        case "hasStakeholders": present(self.hasStakeholders)
+        case "outcome": present(self.outcome)
+        case "owner": present(self.owner)
+        case "pages": present(self.pages)
+        case "hasDefinition": present(self.hasDefinition)
         default: nil
         }
     }
@@ -182,13 +187,13 @@ struct PersonDate: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "day": self.day
-        case "dayISO": self.dayISO
-        case "instant": self.instant
-        case "author": self.author
-        case "shortID": self.shortID
-        case "commitID": self.commitID
-        case "subject": self.subject
+        case "day": present(self.day)
+        case "dayISO": present(self.dayISO)
+        case "instant": present(self.instant)
+        case "author": present(self.author)
+        case "shortID": present(self.shortID)
+        case "commitID": present(self.commitID)
+        case "subject": present(self.subject)
         default: nil
         }
     }
@@ -206,14 +211,14 @@ struct HistoryRow: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "revision": self.revision
-        case "day": self.day
-        case "dayISO": self.dayISO
-        case "author": self.author
-        case "subject": self.subject
-        case "shortID": self.shortID
-        case "effect": self.effect
-        case "isRevision": self.isRevision
+        case "revision": present(self.revision)
+        case "day": present(self.day)
+        case "dayISO": present(self.dayISO)
+        case "author": present(self.author)
+        case "subject": present(self.subject)
+        case "shortID": present(self.shortID)
+        case "effect": present(self.effect)
+        case "isRevision": present(self.isRevision)
         default: nil
         }
     }
@@ -225,8 +230,8 @@ struct ContributorRow: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "name": self.name
-        case "commits": self.commits
+        case "name": present(self.name)
+        case "commits": present(self.commits)
         default: nil
         }
     }
@@ -239,9 +244,9 @@ struct TOCEntry: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "text": self.text
-        case "anchor": self.anchor
-        case "level": self.level
+        case "text": present(self.text)
+        case "anchor": present(self.anchor)
+        case "level": present(self.level)
         default: nil
         }
     }
@@ -290,45 +295,45 @@ struct SOPView: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "root": self.root
-        case "id": self.id
-        case "title": self.title
-        case "kind": self.kind
-        case "processTitle": self.processTitle
-        case "processURL": self.processURL
-        case "hasProcess": self.hasProcess
-        case "scope": self.scope
-        case "owner": self.owner
-        case "hasOwner": self.hasOwner
-        case "criticality": self.criticality
-        case "tags": self.tags
-        case "html": self.html
-        case "toc": self.toc
-        case "hasTOC": self.hasTOC
-        case "isCommitted": self.isCommitted
-        case "hasUncommittedChanges": self.hasUncommittedChanges
-        case "revision": self.revision
-        case "commits": self.commits
-        case "created": self.created
-        case "lastChange": self.lastChange
-        case "contributors": self.contributors
-        case "badge": self.badge
-        case "interval": self.interval
-        case "intervalSource": self.intervalSource
-        case "nextDue": self.nextDue
-        case "history": self.history
-        case "sourcePath": self.sourcePath
-        case "ownerTeam": self.ownerTeam
-        case "lastRevision": self.lastRevision
-        case "lastReview": self.lastReview
-        case "nextDueISO": self.nextDueISO
-        case "status": self.status
-        case "banner": self.banner
-        case "successors": self.successors
-        case "effectiveDate": self.effectiveDate
-        case "reviews": self.reviews
-        case "hasSuccessors": self.hasSuccessors
-        case "hasReviews": self.hasReviews
+        case "root": present(self.root)
+        case "id": present(self.id)
+        case "title": present(self.title)
+        case "kind": present(self.kind)
+        case "processTitle": present(self.processTitle)
+        case "processURL": present(self.processURL)
+        case "hasProcess": present(self.hasProcess)
+        case "scope": present(self.scope)
+        case "owner": present(self.owner)
+        case "hasOwner": present(self.hasOwner)
+        case "criticality": present(self.criticality)
+        case "tags": present(self.tags)
+        case "html": present(self.html)
+        case "toc": present(self.toc)
+        case "hasTOC": present(self.hasTOC)
+        case "isCommitted": present(self.isCommitted)
+        case "hasUncommittedChanges": present(self.hasUncommittedChanges)
+        case "revision": present(self.revision)
+        case "commits": present(self.commits)
+        case "created": present(self.created)
+        case "lastChange": present(self.lastChange)
+        case "contributors": present(self.contributors)
+        case "badge": present(self.badge)
+        case "interval": present(self.interval)
+        case "intervalSource": present(self.intervalSource)
+        case "nextDue": present(self.nextDue)
+        case "history": present(self.history)
+        case "sourcePath": present(self.sourcePath)
+        case "ownerTeam": present(self.ownerTeam)
+        case "lastRevision": present(self.lastRevision)
+        case "lastReview": present(self.lastReview)
+        case "nextDueISO": present(self.nextDueISO)
+        case "status": present(self.status)
+        case "banner": present(self.banner)
+        case "successors": present(self.successors)
+        case "effectiveDate": present(self.effectiveDate)
+        case "reviews": present(self.reviews)
+        case "hasSuccessors": present(self.hasSuccessors)
+        case "hasReviews": present(self.hasReviews)
         default: nil
         }
     }
@@ -339,7 +344,7 @@ struct SearchPageView: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "pages": self.pages
+        case "pages": present(self.pages)
         default: nil
         }
     }
@@ -351,8 +356,8 @@ struct LinkView: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "text": self.text
-        case "url": self.url
+        case "text": present(self.text)
+        case "url": present(self.url)
         default: nil
         }
     }
@@ -368,12 +373,12 @@ struct ReviewView: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "day": self.day
-        case "dayISO": self.dayISO
-        case "reviewer": self.reviewer
-        case "shortID": self.shortID
-        case "evidence": self.evidence
-        case "note": self.note
+        case "day": present(self.day)
+        case "dayISO": present(self.dayISO)
+        case "reviewer": present(self.reviewer)
+        case "shortID": present(self.shortID)
+        case "evidence": present(self.evidence)
+        case "note": present(self.note)
         default: nil
         }
     }
@@ -398,27 +403,28 @@ struct DashboardRow: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "id": self.id
-        case "title": self.title
-        case "url": self.url
-        case "process": self.process
-        case "processKey": self.processKey
-        case "ownerKey": self.ownerKey
-        case "badge": self.badge
-        case "lastReview": self.lastReview
-        case "lastReviewISO": self.lastReviewISO
-        case "reviewer": self.reviewer
-        case "evidence": self.evidence
-        case "shortID": self.shortID
-        case "nextDue": self.nextDue
-        case "nextDueISO": self.nextDueISO
-        case "days": self.days
+        case "id": present(self.id)
+        case "title": present(self.title)
+        case "url": present(self.url)
+        case "process": present(self.process)
+        case "processKey": present(self.processKey)
+        case "ownerKey": present(self.ownerKey)
+        case "badge": present(self.badge)
+        case "lastReview": present(self.lastReview)
+        case "lastReviewISO": present(self.lastReviewISO)
+        case "reviewer": present(self.reviewer)
+        case "evidence": present(self.evidence)
+        case "shortID": present(self.shortID)
+        case "nextDue": present(self.nextDue)
+        case "nextDueISO": present(self.nextDueISO)
+        case "days": present(self.days)
         default: nil
         }
     }
 }
 
 struct DashboardGroup: TemplateView {
+    let feedURL: String
     let owner: String
     let ownerKey: String
     let team: String
@@ -427,11 +433,12 @@ struct DashboardGroup: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "owner": self.owner
-        case "ownerKey": self.ownerKey
-        case "team": self.team
-        case "summary": self.summary
-        case "rows": self.rows
+        case "feedURL": present(self.feedURL)
+        case "owner": present(self.owner)
+        case "ownerKey": present(self.ownerKey)
+        case "team": present(self.team)
+        case "summary": present(self.summary)
+        case "rows": present(self.rows)
         default: nil
         }
     }
@@ -443,8 +450,8 @@ struct FilterOption: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "value": self.value
-        case "label": self.label
+        case "value": present(self.value)
+        case "label": present(self.label)
         default: nil
         }
     }
@@ -464,16 +471,16 @@ struct DashboardView: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "asOf": self.asOf
-        case "overdue": self.overdue
-        case "dueSoon": self.dueSoon
-        case "neverReviewed": self.neverReviewed
-        case "noOwner": self.noOwner
-        case "current": self.current
-        case "total": self.total
-        case "groups": self.groups
-        case "processes": self.processes
-        case "owners": self.owners
+        case "asOf": present(self.asOf)
+        case "overdue": present(self.overdue)
+        case "dueSoon": present(self.dueSoon)
+        case "neverReviewed": present(self.neverReviewed)
+        case "noOwner": present(self.noOwner)
+        case "current": present(self.current)
+        case "total": present(self.total)
+        case "groups": present(self.groups)
+        case "processes": present(self.processes)
+        case "owners": present(self.owners)
         default: nil
         }
     }

@@ -73,7 +73,7 @@ public struct Diagnostic: Hashable, Comparable, Sendable, Codable, CustomStringC
 
     /// `content/support/refund.md:5: error: … [code]`, followed by the fix and notes on their own lines.
     public var description: String {
-        var text = "\(location): \(severity.rawValue): \(message)"
+        var text = (location.path.value.isEmpty ? "" : "\(location): ") + "\(severity.rawValue): \(message)"
         if let fix { text += "; \(fix)" }
         text += " [\(code)]"
         for note in notes { text += "\n\(note.location): note: \(note.message)" }

@@ -44,6 +44,12 @@ public enum Permalink {
         return isFolder ? path + "/" : path
     }
 
+    /// A site-relative permalink with each segment percent-encoded (`/proc%C3%A9dures/x/`), for JSON and feeds.
+    public static func encoded(_ permalink: String) -> String {
+        let parts = permalink.split(separator: "/", omittingEmptySubsequences: false).map { percentEncode(String($0)) }
+        return parts.joined(separator: "/")
+    }
+
     /// Percent-encodes everything but unreserved ASCII (RFC 3986), so non-ASCII paths are valid URLs in every context.
     public static func percentEncode(_ component: String) -> String {
         var out = ""

@@ -154,7 +154,12 @@ public struct Site: Sendable {
         var permalinkOwner: [String: Document] = [:]
         var permalinks: [RepoPath: String] = [:]
         var usable: [Document] = []
-        for document in documents.sorted(by: { $0.path < $1.path }) {
+        // The document that had an id first in Git keeps it; the newcomer (or an uncommitted file) is the one reported.
+        func firstCommitted(_ document: Document) -> Int64 {
+            historyIndex[document.path]?.created.authorTime.secondsSinceEpoch ?? Int64.max
+        }
+        let ordered = documents.sorted { (firstCommitted($0), $0.path) < (firstCommitted($1), $1.path) }
+        for document in ordered {
             if let first = firstByID[document.id] {
                 diagnostics.append(.error("document.duplicate-id", "id \"\(document.id)\" is already used by \(first.path)",
                                           at: document.location(of: "id"),
@@ -256,6 +261,8 @@ public struct Site: Sendable {
                 }
             }
             let processDocument = document.processKey.flatMap { processByKey[$0] }
+            // An SOP without an owner is owned by its process's owner, as its interval is inherited.
+            if document.owner == nil, let processOwner = processDocument?.owner { document = document.withOwner(processOwner) }
             let (interval, source) = ReviewPolicy.interval(for: document, process: processDocument, config: config)
             let history = facts(document)
             let reviews = Self.reviews(of: document, history: history, trailers: trailersByID[document.id] ?? [], calendar: calendar)

@@ -10,6 +10,10 @@ import SOPCore
 /// staging folder beside the output folder that replaces it only when the build has no errors, so a failed build leaves
 /// the previous site untouched.
 public enum BuildPipeline {
+    /// Codes of problems with the command line or the machine rather than the content: the CLI exits 2 for them.
+    public static let usageCodes: Set<String> = ["output.unsafe", "output.not-ours", "output.not-a-folder", "build.no-repository",
+                                                 "build.no-content", "theme.load"]
+
     /// Name of the marker file that says a folder was written by sopsite (and may be replaced by it).
     public static let markerFileName = ".sopsite-output"
 
@@ -22,6 +26,13 @@ public enum BuildPipeline {
         let outputPath = absolute(request.output)
         report.outputPath = outputPath
         let here = SourceLocation(RepoPath(""))
+
+        var isFolder: ObjCBool = false
+        guard manager.fileExists(atPath: repositoryPath, isDirectory: &isFolder), isFolder.boolValue else {
+            report.diagnostics.append(.error("build.no-repository", "there is no folder \(repositoryPath)", at: here,
+                                             fix: "pass --repo with the top folder of a Git repository"))
+            return finish(report)
+        }
 
         // Configuration.
         var config = SiteConfig()
@@ -45,13 +56,12 @@ public enum BuildPipeline {
         report.now = now
 
         let contentPath = config.contentRoot.value.isEmpty ? repositoryPath : repositoryPath + "/" + config.contentRoot.value
-        var isFolder: ObjCBool = false
         guard manager.fileExists(atPath: contentPath, isDirectory: &isFolder), isFolder.boolValue else {
             report.diagnostics.append(.error("build.no-content", "the content folder \(config.contentRoot.value.isEmpty ? "." : config.contentRoot.value) does not exist in \(repositoryPath)",
                                              at: here, fix: "pass --content FOLDER (e.g. --content . for Markdown at the top) or set content: in sopsite.yml"))
             return finish(report)
         }
-        if let problem = OutputGuard.check(output: outputPath, repository: repositoryPath, content: contentPath, force: request.force) {
+        if let problem = OutputGuard.check(output: outputPath, repository: repositoryPath, gitDirectory: nil, content: contentPath, force: request.force) {
             report.diagnostics.append(problem)
             return finish(report)
         }
@@ -146,11 +156,13 @@ public enum BuildPipeline {
             do {
                 theme = theme.overlaid(with: try Theme.load(from: absolute(override)))
             } catch {
-                report.diagnostics.append(.error("theme.load", error.description, at: here))
+                report.diagnostics.append(.error("theme.load", error.description, at: here, fix: "pass --theme with a folder laid out like theme/"))
+                return finish(report)
             }
         }
-        guard !report.diagnostics.contains(where: { $0.severity == .error }) else { return finish(report) }
 
+        // Rendered in memory even when there are errors, so that one run reports every problem (broken links too);
+        // only a clean build is written.
         let rendered: Diagnosed<[OutputFile]>
         do {
             rendered = try await SiteRenderer(theme: theme, allowRawHTML: config.allowRawHTML).render(site)

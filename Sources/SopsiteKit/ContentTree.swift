@@ -10,6 +10,11 @@ struct ContentTree {
     /// Files that are configuration, not content: never published.
     static let excludedNames: Set<String> = ["owners.yml", "owners.yaml", "sopsite.yml"]
 
+    /// A repository's own documents, skipped at the top of the repository when it is the content folder
+    /// (`--content .`): they describe the repository, not a procedure.
+    static let repositoryDocuments: Set<String> = ["readme.md", "contributing.md", "changelog.md", "license.md", "code_of_conduct.md",
+                                                   "security.md"]
+
     /// Reads the content folder. Hidden files and folders (`.git`, `.github`), sopsite's own output and staging folders,
     /// and symbolic links that lead outside the content folder are skipped; nothing outside it is ever read.
     /// - Parameter skipping: absolute folders not to enter (the output folder when it lies inside the content folder).
@@ -54,6 +59,7 @@ struct ContentTree {
                 }
                 let file = SourceFile(path: path, bytes: Array(data))
                 let lower = name.lowercased()
+                if relative.isEmpty, contentRoot.value.isEmpty, repositoryDocuments.contains(lower) { continue }
                 if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") {
                     tree.markdown.append(file)
                 } else if !excludedNames.contains(lower), !(relative.isEmpty && (lower.hasSuffix(".yml") || lower.hasSuffix(".yaml"))) {

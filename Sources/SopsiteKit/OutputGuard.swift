@@ -1,19 +1,26 @@
 import Foundation
 import SOPCore
 
-/// Refuses output folders a build could destroy: the repository or content folder, a parent of either, `/`, the home
-/// folder, and a non-empty folder that sopsite did not create (no marker file) unless forced.
+/// Refuses output folders a build could destroy: the repository, its `.git` folder, the content folder, anything
+/// inside the `.git` or content folder, a parent of the repository, `/` and the home folder; and a non-empty folder that
+/// sopsite did not create (no marker file) unless forced. `--force` never overrides the first group.
 enum OutputGuard {
-    static func check(output: String, repository: String, content: String, force: Bool) -> Diagnostic? {
+    static func check(output: String, repository: String, gitDirectory: String?, content: String, force: Bool) -> Diagnostic? {
         let here = SourceLocation(RepoPath(""))
         let home = FileManager.default.homeDirectoryForCurrentUser.standardizedFileURL.path
-        func contains(_ parent: String, _ child: String) -> Bool { child == parent || child.hasPrefix(parent == "/" ? "/" : parent + "/") }
-        if output == "/" || output == home {
+        let real = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
+        let output = real(output)
+        func isInside(_ child: String, _ parent: String) -> Bool { child == parent || child.hasPrefix(parent == "/" ? "/" : parent + "/") }
+        if output == "/" || output == real(home) {
             return .error("output.unsafe", "refusing to write the site into \(output)", at: here, fix: "choose an output folder such as _site")
         }
-        for (name, folder) in [("repository", repository), ("content folder", content)] where contains(output, folder) {
-            return .error("output.unsafe", "the output folder \(output) is the \(name) or contains it; building there would replace your files",
+        if isInside(real(repository), output) {
+            return .error("output.unsafe", "the output folder \(output) is the repository or contains it; building there would replace your files",
                           at: here, fix: "choose an output folder such as _site")
+        }
+        for (name, folder) in [("Git folder", gitDirectory ?? repository + "/.git"), ("content folder", content)] where isInside(output, real(folder)) || isInside(real(folder), output) {
+            return .error("output.unsafe", "the output folder \(output) overlaps the \(name) \(real(folder)); building there would replace your files",
+                          at: here, fix: "choose an output folder outside it, such as _site at the top of the repository")
         }
         let manager = FileManager.default
         var isFolder: ObjCBool = false

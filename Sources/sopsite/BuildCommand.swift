@@ -49,6 +49,12 @@ struct BuildCommand: AsyncParsableCommand {
         if let now, NowParser.parse(now) == nil {
             throw ValidationError("--now \"\(now)\" is not a date; write 2026-12-01 or 2026-12-01T09:00:00+01:00")
         }
+        if now == nil, let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"], Int64(epoch) == nil {
+            throw ValidationError("SOURCE_DATE_EPOCH \"\(epoch)\" is not a number of seconds since 1970; unset it or pass --now")
+        }
+        if let baseURL, !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) || baseURL.contains(" ") {
+            throw ValidationError("--base-url \"\(baseURL)\" is not an http(s) URL; write for example https://sops.example.com/")
+        }
     }
 
     func run() async throws {
@@ -73,6 +79,7 @@ struct BuildCommand: AsyncParsableCommand {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let errors = report.diagnostics.filter { $0.severity == .error }.count
         let warnings = report.diagnostics.count - errors
+        let isUsageProblem = report.diagnostics.contains { $0.severity == .error && BuildPipeline.usageCodes.contains($0.code) }
         if report.succeeded {
             print("Built \(report.pages) SOPs in \(report.processes) processes from \(report.commitsWalked) commits into \(report.outputPath): "
                   + "\(report.overdue) overdue, \(report.dueSoon) due soon as of \(report.now?.iso ?? "?")"
@@ -80,15 +87,21 @@ struct BuildCommand: AsyncParsableCommand {
                   + String(format: " (%.2f s)", seconds))
         } else {
             FileHandle.standardError.write(Data("Build failed: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"); nothing was written.\n".utf8))
-            throw ExitCode(ExitStatus.problems.rawValue)
+            throw ExitCode(isUsageProblem ? ExitStatus.usage.rawValue : ExitStatus.problems.rawValue)
         }
     }
 }
 
 enum NowParser {
+    /// A day, an instant with an offset, or a local date-time without one (its date is the day: the site's calendar is
+    /// the only one sopsite knows, so a time without an offset cannot move it).
     static func parse(_ text: String) -> BuildRequest.NowSetting? {
         if let day = Day(iso: text) { return .day(day) }
         if let instant = Instant(iso8601: text) { return .instant(instant) }
+        if text.count >= 16, text.dropFirst(10).first == "T", Instant(iso8601: String(text.prefix(19)) + "Z") != nil || Instant(iso8601: String(text.prefix(16)) + ":00Z") != nil,
+           let day = Day(iso: text.prefix(10)) {
+            return .day(day)
+        }
         return nil
     }
 }

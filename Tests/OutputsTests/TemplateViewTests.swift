@@ -22,7 +22,10 @@ import Testing
     func unanswered(_ view: some TemplateView) -> [String] {
         Mirror(reflecting: view).children.compactMap { child -> String? in
             guard let label = child.label else { return nil }
-            return describe(view.child(named: label) as Any) == describe(child.value) ? nil : label
+            let answer = view.child(named: label)
+            // An empty text is answered as absent, so that a template section over it shows nothing.
+            if let text = child.value as? String, text.isEmpty { return answer == nil ? nil : label }
+            return describe(answer as Any) == describe(child.value) ? nil : label
         }
     }
 

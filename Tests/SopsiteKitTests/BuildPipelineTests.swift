@@ -234,10 +234,15 @@ import TestSupport
     @Test("refuses to write into the repository, the content folder or a foreign non-empty folder")
     func outputGuard() async throws {
         let repo = try storyRepository()
-        for output in [repo.path, repo.path + "/content", (repo.path as NSString).deletingLastPathComponent] {
-            let report = await BuildPipeline.run(BuildRequest(repository: repo.path, content: "content", output: output, now: .day(Day(2025, 1, 1))))
+        // --force never overrides these: each would destroy the writer's files or the repository itself.
+        for output in [repo.path, repo.path + "/content", repo.path + "/content/support", repo.path + "/.git", repo.path + "/.git/x",
+                       (repo.path as NSString).deletingLastPathComponent] {
+            let report = await BuildPipeline.run(BuildRequest(repository: repo.path, content: "content", output: output,
+                                                              now: .day(Day(2025, 1, 1)), force: true))
             #expect(report.diagnostics.map(\.code) == ["output.unsafe"], "\(output)")
         }
+        #expect(FileManager.default.fileExists(atPath: repo.path + "/content/support/escalate.md"))
+        #expect(try repo.git(["rev-parse", "HEAD"]).count == 41)
         let foreign = try TemporaryDirectory(prefix: "sopsite-foreign")
         try foreign.write("keep.txt", "mine")
         let report = await BuildPipeline.run(BuildRequest(repository: repo.path, content: "content", output: foreign.path, now: .day(Day(2025, 1, 1))))
