@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "SiteModelTests", dependencies: ["SiteModel", "History", "Documents"]),
         .testTarget(name: "OutputsTests", dependencies: ["Outputs", "SiteModel", "Documents", "History"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "SopsiteKitTests", dependencies: ["SopsiteKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -23,7 +23,7 @@ public enum BuildPipeline {
         var report = BuildReport()
         let manager = FileManager.default
         let repositoryPath = absolute(request.repository)
-        let outputPath = absolute(request.output)
+        var outputPath = absolute(request.output ?? "_site")
         report.outputPath = outputPath
         let here = SourceLocation(RepoPath(""))
 
@@ -47,6 +47,10 @@ public enum BuildPipeline {
             config.contentRoot = RepoPath(trimmed)
         }
         if let base = request.baseURL { config.baseURL = base }
+        if request.output == nil, let configured = config.output {
+            outputPath = absolute(configured.hasPrefix("/") ? configured : repositoryPath + "/" + configured)
+            report.outputPath = outputPath
+        }
         let calendar = SiteCalendar(timeZone: config.timeZone) ?? SiteCalendar(timeZone: "UTC")!
         let now: Day
         switch request.now {
@@ -61,7 +65,8 @@ public enum BuildPipeline {
                                              at: here, fix: "pass --content FOLDER (e.g. --content . for Markdown at the top) or set content: in sopsite.yml"))
             return finish(report)
         }
-        if let problem = OutputGuard.check(output: outputPath, repository: repositoryPath, gitDirectory: nil, content: contentPath, force: request.force) {
+        if request.mode == .build,
+           let problem = OutputGuard.check(output: outputPath, repository: repositoryPath, gitDirectory: nil, content: contentPath, force: request.force) {
             report.diagnostics.append(problem)
             return finish(report)
         }
@@ -171,6 +176,10 @@ public enum BuildPipeline {
             return finish(report)
         }
         report.diagnostics += rendered.diagnostics
+        if case .check(let threshold) = request.mode {
+            report.diagnostics = CheckPolicy.apply(to: report.diagnostics, site: site, threshold: threshold)
+            return finish(report)
+        }
         guard !report.diagnostics.contains(where: { $0.severity == .error }) else { return finish(report) }
 
         var files = rendered.value

@@ -6,8 +6,9 @@ public struct BuildRequest: Sendable {
     public var repository: String
     /// Content folder relative to the repository; nil: `content:` from `sopsite.yml`, else `content`.
     public var content: String?
-    /// Output folder; relative paths are relative to the working folder.
-    public var output: String
+    /// Output folder; relative paths are relative to the working folder; nil: `output:` in sopsite.yml (relative to
+    /// the repository), else `_site` in the working folder.
+    public var output: String?
     /// The day review status is judged on (the one clock read of a run, made by the CLI).
     public var now: NowSetting
     public var baseURL: String?
@@ -19,6 +20,22 @@ public struct BuildRequest: Sendable {
     public var includeDrafts = false
     /// Build what is committed only: untracked files are left out and uncommitted edits ignored.
     public var committedOnly = false
+    /// `.build` writes the site; `.check` validates everything and applies the review policy without writing.
+    public var mode: Mode = .build
+
+    public enum Mode: Sendable, Equatable {
+        case build
+        /// Fail on SOPs whose review state is at least this urgent (`nil`: review states never fail).
+        case check(failOn: ReviewThreshold?)
+    }
+
+    /// `sopsite check --fail-on`: which review states are problems.
+    public enum ReviewThreshold: String, Sendable, CaseIterable {
+        /// Overdue or never reviewed.
+        case overdue
+        /// Also due soon.
+        case dueSoon = "due-soon"
+    }
 
     /// `--now` as given: a calendar day, an instant (judged in the site's time zone), or today (clock read by the CLI).
     public enum NowSetting: Sendable, Equatable {
@@ -26,7 +43,7 @@ public struct BuildRequest: Sendable {
         case instant(Instant)
     }
 
-    public init(repository: String = ".", content: String? = nil, output: String = "_site", now: NowSetting,
+    public init(repository: String = ".", content: String? = nil, output: String? = "_site", now: NowSetting,
                 baseURL: String? = nil, themeOverride: String? = nil, force: Bool = false, includeDrafts: Bool = false,
                 committedOnly: Bool = false) {
         self.includeDrafts = includeDrafts

@@ -14,7 +14,7 @@ struct Sopsite: AsyncParsableCommand {
           sopsite build --content . --now 2026-12-01     # Markdown at the top of the repository; judge reviews on a fixed day
         """,
         version: "0.1.0",
-        subcommands: [BuildCommand.self],
+        subcommands: [BuildCommand.self, CheckCommand.self],
         defaultSubcommand: nil
     )
 
