@@ -17,7 +17,8 @@ public enum ChangeKind: String, Hashable, Sendable, Codable {
     case unchanged
     /// The path was deleted here (seen from the path a later file re-used).
     case deleted
-    /// Listed in the ignore-revs file (`.git-blame-ignore-revs` format): neither.
+    /// Listed in the ignore-revs file (`.git-blame-ignore-revs` format): neither. (A file *created* by such a commit,
+    /// a bulk import, is `created` with `isIgnored` set: it exists, so it is revision 1, but the import is no review.)
     case ignored
 
     /// True for the kinds that raise the revision number.
@@ -56,6 +57,11 @@ public struct CommitRecord: Hashable, Sendable {
     public let blob: String?
     /// True for a merge commit that changed the file relative to every parent (an "evil" merge).
     public let isMerge: Bool
+    /// True when the commit is listed in the ignore-revs file.
+    public let isIgnored: Bool
+
+    /// A content change that counts as a review: a revision not made by an ignored commit.
+    public var isReview: Bool { kind.isRevision && !isIgnored }
 
     /// The first 10 hexadecimal digits: fixed length, so old pages do not change when the repository grows.
     public var shortID: String { String(id.prefix(10)) }

@@ -164,11 +164,11 @@ private struct Walker {
             if let from = change.renamedFrom {
                 // Seen from the old path, a rename away is a deletion (`git log --follow` lists it as D there).
                 for document in tracked[from] ?? [] {
-                    record(document, commit, path: from, effect: .deleted, kind: isIgnored ? .ignored : .deleted, blob: nil)
+                    record(document, commit, path: from, effect: .deleted, kind: isIgnored ? .ignored : .deleted, blob: nil, isIgnored: isIgnored)
                 }
             }
             guard let documents = tracked[change.path] else { continue }
-            let kind = isIgnored ? .ignored : try classify(change)
+            let kind = isIgnored && change.kind != .added ? .ignored : try classify(change)
             let effect: CommitRecord.Effect
             switch change.kind {
             case .added: effect = .added
@@ -177,7 +177,7 @@ private struct Walker {
             case .renamed(let from, _): effect = .renamed(from: from)
             }
             for document in documents {
-                record(document, commit, path: change.path, effect: effect, kind: kind, blob: change.newBlob?.hex)
+                record(document, commit, path: change.path, effect: effect, kind: kind, blob: change.newBlob?.hex, isIgnored: isIgnored)
             }
             if let from = change.renamedFrom {
                 tracked[change.path] = nil
@@ -201,7 +201,7 @@ private struct Walker {
             guard differsFromAll else { continue }
             let kind = isIgnored ? .ignored : try classify(change)
             for document in documents {
-                record(document, commit, path: change.path, effect: .modified, kind: kind, blob: blob.hex, isMerge: true)
+                record(document, commit, path: change.path, effect: .modified, kind: kind, blob: blob.hex, isMerge: true, isIgnored: isIgnored)
             }
         }
     }
@@ -218,12 +218,12 @@ private struct Walker {
     }
 
     private mutating func record(_ document: Int, _ commit: CommitInfo, path: RepoPath, effect: CommitRecord.Effect,
-                                 kind: ChangeKind, blob: String?, isMerge: Bool = false) {
+                                 kind: ChangeKind, blob: String?, isMerge: Bool = false, isIgnored: Bool) {
         let author = identity(commit.author.name, commit.author.email)
         records[document].append(CommitRecord(
             id: commit.id.hex, authorName: author.name, authorEmail: author.email, authorTime: commit.author.time,
             committerTime: commit.committer.time, subject: commit.subject, path: path, effect: effect, kind: kind,
-            blob: blob, isMerge: isMerge))
+            blob: blob, isMerge: isMerge, isIgnored: isIgnored))
     }
 
     private mutating func identity(_ name: String, _ email: String) -> (name: String, email: String) {

@@ -16,6 +16,10 @@ public struct ChangeFacts: Sendable, Equatable {
     public let renamedFrom: RepoPath?
     /// The revision this commit made (offset included), nil when it was not a revision.
     public let revision: Int?
+    /// True when the commit is listed in the ignore-revs file (a bulk import or reformat: no review).
+    public let isIgnored: Bool
+    /// A revision that counts as a review.
+    public var isReview: Bool { kind.isRevision && !isIgnored }
     /// The file's blob after the commit (hex), for reading earlier revisions.
     public let blob: String?
 
@@ -23,7 +27,7 @@ public struct ChangeFacts: Sendable, Equatable {
     public var effect: String {
         let moved = renamedFrom.map { "from \($0.value)" }
         switch kind {
-        case .created: return "Created"
+        case .created: return isIgnored ? "Created (bulk import, not a review)" : "Created"
         case .content: return moved.map { "Moved \($0), edited" } ?? "Edited"
         case .metadata: return moved.map { "Moved \($0), front matter changed" } ?? "Front matter only"
         case .whitespace: return moved.map { "Moved \($0), whitespace changed" } ?? "Whitespace only"
@@ -193,7 +197,7 @@ public struct Site: Sendable {
                                    authorEmail: commit.authorEmail, instant: commit.authorTime,
                                    day: calendar.day(of: commit.authorTime), subject: commit.subject, kind: commit.kind,
                                    renamedFrom: commit.renamedFrom, revision: commit.kind.isRevision ? revision : nil,
-                                   blob: commit.blob)
+                                   isIgnored: commit.isIgnored, blob: commit.blob)
             }
         }
 
@@ -328,7 +332,7 @@ public struct Site: Sendable {
     /// Review evidence, newest first: content changes and trailers from Git; a hand-written date only while it is newer
     /// than all of them (field case B07).
     static func reviews(of document: Document, history: [ChangeFacts], trailers: [ReviewTrailer], calendar: SiteCalendar) -> [ReviewEvidence] {
-        var evidence: [ReviewEvidence] = history.filter { $0.kind.isRevision }.map {
+        var evidence: [ReviewEvidence] = history.filter(\.isReview).map {
             ReviewEvidence(kind: .edit, day: $0.day, instant: $0.instant, reviewer: $0.authorName, reviewerEmail: $0.authorEmail,
                            commitID: $0.commitID, subject: $0.subject, note: nil)
         }

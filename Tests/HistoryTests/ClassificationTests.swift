@@ -53,6 +53,14 @@ import TestSupport
         let ignoring = try HistoryIndex.build(from: repo.repository, options: .init(ignoredRevisions: [reformat.hex])).value
         #expect(ignoring[RepoPath("a.md")].map(kinds) == [.ignored, .created])
         #expect(ignoring[RepoPath("b.md")]?.revisionCount == 1)
+        // A file created by an ignored commit (a bulk import) exists: revision 1, but no review.
+        let imported = try GitFixture()
+        let importCommit = try imported.commit("import from the wiki", by: .alice, at: "2025-01-10T09:00:00+00:00", write: ["a.md": "# A\n"])
+        let importIndex = try HistoryIndex.build(from: imported.repository, options: .init(ignoredRevisions: [importCommit.hex])).value
+        let importedA = try #require(importIndex[RepoPath("a.md")])
+        #expect(kinds(importedA) == [.created])
+        #expect(importedA.revisionCount == 1)
+        #expect(importedA.commits.first?.isReview == false)
         let parsed = HistoryIndex.ignoredRevisions(in: "# bulk reformat\n\(reformat.hex)\nnot-an-id\n", path: RepoPath(".git-blame-ignore-revs"))
         #expect(parsed.value == [reformat.hex])
         #expect(parsed.diagnostics.map { $0.location.line } == [3])
