@@ -43,5 +43,9 @@ test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+# Benchmark against MkDocs, Hugo and Pagefind (never part of `make test`; about 30 min; knobs in bench/run.sh).
+bench: deps
+	bash bench/run.sh
+
 clean:
 	rm -rf .build _site
