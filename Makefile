@@ -8,7 +8,9 @@ HOST        ?= 127.0.0.1
 APT_PACKAGES = libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config git python3
 BIN         := .build/release/sopsite
 
-.PHONY: serve build site test deps theme bench lint clean
+PREFIX      ?= /usr/local
+
+.PHONY: serve build site test deps theme bench lint clean install
 
 # Installs the Debian packages sopsite links against, only when one is missing (needs root or sudo).
 deps:
@@ -33,11 +35,19 @@ serve: site
 	@(command -v xdg-open >/dev/null 2>&1 && [ -n "$$DISPLAY" ] && (sleep 1; xdg-open http://$(HOST):$(PORT)/) &) ; \
 	python3 -m http.server $(PORT) --bind $(HOST) --directory _site
 
+install: build
+	install -d $(PREFIX)/bin
+	install -m 755 $(BIN) $(PREFIX)/bin/sopsite
+
 lint:
 	@python3 scripts/embed-theme.py --check
 	@# One clock read per run, in the CLI (STYLE §6): no other Date(), TimeZone.current or Locale.current.
 	@if grep -rn -E 'Date\(\)|TimeZone\.current|Locale\.current' Sources --include=*.swift | grep -v -e '^Sources/sopsite/BuildCommand.swift' -e '^Sources/Outputs/DefaultTheme.swift'; then \
-	  echo "lint: a clock or locale read outside the CLI (see README, Determinism)"; exit 1; fi
+	  echo "install: build
+	install -d $(PREFIX)/bin
+	install -m 755 $(BIN) $(PREFIX)/bin/sopsite
+
+lint: a clock or locale read outside the CLI (see README, Determinism)"; exit 1; fi
 
 test: deps lint
 	$(SWIFT) build --build-tests
