@@ -37,6 +37,24 @@ public struct DocumentLoader: Sendable {
         return Diagnosed(documents, diagnostics: diagnostics.sorted())
     }
 
+    /// `load(_:)` on all processors: chunks of files loaded in parallel, results in path order as `load` gives them.
+    public func loadConcurrently(_ files: [SourceFile]) async -> Diagnosed<[Document]> {
+        let sorted = files.sorted { $0.path < $1.path }
+        let chunkCount = max(1, min(sorted.count / 64, ProcessInfo.processInfo.activeProcessorCount * 2))
+        guard chunkCount > 1 else { return load(sorted) }
+        let size = (sorted.count + chunkCount - 1) / chunkCount
+        let results = await withTaskGroup(of: (Int, Diagnosed<[Document]>).self) { group in
+            for (index, start) in stride(from: 0, to: sorted.count, by: size).enumerated() {
+                let chunk = Array(sorted[start..<min(start + size, sorted.count)])
+                group.addTask { (index, self.load(chunk)) }
+            }
+            var collected: [(Int, Diagnosed<[Document]>)] = []
+            for await result in group { collected.append(result) }
+            return collected.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        return Diagnosed(results.flatMap(\.value), diagnostics: results.flatMap(\.diagnostics).sorted())
+    }
+
     /// Loads one file; `value` is nil when the file cannot be used.
     public func load(_ file: SourceFile) -> Diagnosed<Document?> {
         var problems: [Diagnostic] = []

@@ -95,19 +95,28 @@ public enum BuildPipeline {
         // History and documents are independent stages: run them side by side.
         let contentRoot = config.contentRoot
         let historyOptions = HistoryIndex.Options(folder: contentRoot, ignoredRevisions: ignored)
-        async let historyResult = Task.detached { () -> Result<Diagnosed<HistoryIndex>, GitError> in
+        async let historyResult = Task.detached { () -> (Result<Diagnosed<HistoryIndex>, GitError>, Duration) in
+            let started = ContinuousClock.now
             do throws(GitError) {
                 let repository = try Repository.open(at: repositoryPath)
-                return .success(try HistoryIndex.build(from: repository, options: historyOptions))
+                let index = try HistoryIndex.build(from: repository, options: historyOptions)
+                return (.success(index), ContinuousClock.now - started)
             } catch {
-                return .failure(error)
+                return (.failure(error), ContinuousClock.now - started)
             }
         }.value
+        var clock = StageClock()
         let tree = ContentTree.read(repositoryRoot: repositoryPath, contentRoot: contentRoot, skipping: [outputPath])
         report.diagnostics += tree.diagnostics
+        // Documents are loaded from the working tree while the history walk runs.
+        let loader = DocumentLoader(contentRoot: contentRoot)
+        let workingCopies = await loader.loadConcurrently(tree.value.markdown)
+        clock.lap("read and load documents", into: &report)
 
         let history: HistoryIndex
-        switch await historyResult {
+        let (historyOutcome, historyDuration) = await historyResult
+        report.timings.append(("history pass (alongside)", Double(historyDuration.components.seconds) + Double(historyDuration.components.attoseconds) / 1e18))
+        switch historyOutcome {
         case .success(let result):
             history = result.value
             report.diagnostics += result.diagnostics
@@ -115,32 +124,40 @@ public enum BuildPipeline {
             report.diagnostics.append(.error("git.open", error.message, at: here))
             return finish(report)
         }
+        clock.lap("history (waited for)", into: &report)
         report.commitsWalked = history.commitCount
 
         // Working copies that differ from HEAD are shown, and flagged (field case B06); with --committed-only the
         // committed version is built instead and untracked files are left out.
-        var markdown: [SourceFile] = []
+        var replaced: [SourceFile] = []
+        var left: Set<RepoPath> = []
         var uncommitted: Set<RepoPath> = []
         for file in tree.value.markdown {
             guard let committed = history[file.path] else {
-                if !request.committedOnly { markdown.append(file) }
+                if request.committedOnly { left.insert(file.path) }
                 continue
             }
-            if ObjectID.blob(hashing: file.bytes).hex == committed.headBlob {
-                markdown.append(file)
-            } else if request.committedOnly, let blob = ObjectID(hex: committed.headBlob) {
+            guard ObjectID.blob(hashing: file.bytes).hex != committed.headBlob else { continue }
+            if request.committedOnly, let blob = ObjectID(hex: committed.headBlob) {
                 do {
                     let repository = try Repository.open(at: repositoryPath)
-                    markdown.append(SourceFile(path: file.path, bytes: try repository.blob(blob)))
+                    replaced.append(SourceFile(path: file.path, bytes: try repository.blob(blob)))
+                    left.insert(file.path)
                 } catch {
                     report.diagnostics.append(.error("git.read", error.message, at: SourceLocation(file.path)))
                 }
             } else {
-                markdown.append(file)
                 uncommitted.insert(file.path)
             }
         }
-        let loaded = DocumentLoader(contentRoot: contentRoot).load(markdown)
+        var loaded = workingCopies
+        if !left.isEmpty {
+            loaded.value.removeAll { left.contains($0.path) }
+            loaded.diagnostics.removeAll { left.contains($0.location.path) }
+            let committed = loader.load(replaced)
+            loaded.value = (loaded.value + committed.value).sorted { $0.path < $1.path }
+            loaded.diagnostics = (loaded.diagnostics + committed.diagnostics).sorted()
+        }
         report.diagnostics += loaded.diagnostics
 
         var siteOptions = Site.Options()
@@ -151,6 +168,7 @@ public enum BuildPipeline {
         let assembled = Site.assemble(documents: loaded.value, history: history, config: config, now: now, options: siteOptions)
         report.diagnostics += assembled.diagnostics
         let site = assembled.value
+        clock.lap("assemble site", into: &report)
         report.pages = site.pages.count
         report.processes = site.processes.count
         report.overdue = site.pages.filter { $0.review.state == .overdue }.count
@@ -175,6 +193,7 @@ public enum BuildPipeline {
             report.diagnostics.append(.error("theme.render", error.description, at: here))
             return finish(report)
         }
+        clock.lap("render", into: &report)
         report.diagnostics += rendered.diagnostics
         if case .check(let threshold) = request.mode {
             report.diagnostics = CheckPolicy.apply(to: report.diagnostics, site: site, threshold: threshold)
@@ -190,6 +209,7 @@ public enum BuildPipeline {
         do {
             try SiteWriter.write(files, to: outputPath)
             report.filesWritten = files.count
+            clock.lap("write", into: &report)
         } catch {
             report.diagnostics.append(.error("output.write", "could not write the site: \(error)", at: SourceLocation(RepoPath(outputPath))))
         }
@@ -206,5 +226,17 @@ public enum BuildPipeline {
     static func absolute(_ path: String) -> String {
         let base = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         return URL(fileURLWithPath: base).standardizedFileURL.path
+    }
+}
+
+/// Wall time per stage, for `--verbose` (never in the site: output must not depend on the clock).
+struct StageClock {
+    private var last = ContinuousClock.now
+
+    mutating func lap(_ stage: String, into report: inout BuildReport) {
+        let now = ContinuousClock.now
+        let elapsed = now - last
+        report.timings.append((stage, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+        last = now
     }
 }

@@ -70,6 +70,8 @@ public struct BuildReport: Sendable {
     /// Absolute output folder.
     public var outputPath = ""
     public var now: Day?
+    /// Seconds spent per stage, in order (for `--verbose`).
+    public var timings: [(stage: String, seconds: Double)] = []
     /// True when the site was written (no error-severity diagnostics).
     public var succeeded: Bool { !diagnostics.contains { $0.severity == .error } }
 

@@ -32,6 +32,9 @@ struct BuildCommand: AsyncParsableCommand {
     @Flag(help: "Replace the contents of a non-empty output folder that sopsite did not create.")
     var force = false
 
+    @Flag(help: "Print the time each stage took.")
+    var verbose = false
+
     func validate() throws {
         try source.validate()
         if let baseURL, !(baseURL.hasPrefix("https://") || baseURL.hasPrefix("http://")) || baseURL.contains(" ") {
@@ -47,6 +50,11 @@ struct BuildCommand: AsyncParsableCommand {
         let report = await BuildPipeline.run(request)
         for diagnostic in report.diagnostics {
             FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+        }
+        if verbose {
+            for timing in report.timings {
+                FileHandle.standardError.write(Data(String(format: "%8.3f s  %@\n", timing.seconds, timing.stage).utf8))
+            }
         }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
