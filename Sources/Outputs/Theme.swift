@@ -60,10 +60,13 @@ public struct Theme: Sendable {
 
     /// Compiles the templates; partials are referenced by their bare name (`{{> badge}}` for `partials/badge`).
     func library() throws(OutputError) -> MustacheLibrary {
+        HTMLEscaping.registered
         var library = MustacheLibrary()
         for (name, text) in templates.sorted(by: { $0.key < $1.key }) {
             do {
-                let template = try MustacheTemplate(string: text)
+                // Every template escapes with sopsite's HTML escaping; the pragma shares the first line, so template
+                // line numbers in errors stay right.
+                let template = try MustacheTemplate(string: "{{% CONTENT_TYPE: \(HTMLEscaping.name)}}" + text)
                 library.register(template, named: name)
                 if name.hasPrefix("partials/") { library.register(template, named: String(name.dropFirst("partials/".count))) }
             } catch let error as MustacheTemplate.ParserError {

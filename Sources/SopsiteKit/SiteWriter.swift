@@ -52,7 +52,8 @@ enum SiteWriter {
         guard lstat(old, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count,
               let handle = FileHandle(forReadingAtPath: old) else { return false }
         defer { try? handle.close() }
-        guard let existing = try? handle.readToEnd() ?? Data(), existing.elementsEqual(bytes) else { return false }
+        guard let existing = try? handle.readToEnd() ?? Data(), existing.count == bytes.count else { return false }
+        guard [UInt8](existing) == bytes else { return false }
         return link(old, target) == 0
     }
 }
