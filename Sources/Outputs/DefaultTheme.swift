@@ -142,6 +142,29 @@ enum DefaultTheme {
 {{> page-table}}
 
 """#,
+        "layouts/revision": #"""
+<article class="sop sop-revision{{^isCurrent}} sop--obsolete{{/isCurrent}}">
+  <p class="eyebrow"><span class="sop__id">{{id}}</span> · {{revision}} of <time datetime="{{dayISO}}">{{day}}</time> by {{author}} <code>{{shortID}}</code></p>
+  <h1>{{title}}</h1>
+  {{^isCurrent}}
+  <div class="notice notice--obsolete watermark" role="note">
+    <p><strong>Obsolete: superseded by {{currentRevision}}.</strong> This is an earlier revision, kept for the record. Follow <a href="{{currentURL}}">the current procedure</a>.</p>
+  </div>
+  {{/isCurrent}}
+  {{#isCurrent}}<p class="notice notice--current" role="note">This is the current revision. <a href="{{currentURL}}">Open the procedure</a>.</p>{{/isCurrent}}
+  <p class="muted">Change: {{subject}}</p>
+  {{#hasDiff}}
+  <details class="diff" open>
+    <summary>Changes from {{previousRevision}}: {{added}} line(s) added, {{removed}} removed</summary>
+    <pre class="diff__lines">{{#diff}}<span class="diff__line diff__line--{{kind}}"><span class="diff__sign" aria-hidden="true">{{sign}}</span>{{#segments}}{{#isChanged}}<mark>{{text}}</mark>{{/isChanged}}{{^isChanged}}{{text}}{{/isChanged}}{{/segments}}</span>{{/diff}}</pre>
+  </details>
+  {{/hasDiff}}
+  <div class="prose">
+{{{html}}}
+  </div>
+</article>
+
+"""#,
         "layouts/search": #"""
 <h1>Search</h1>
 <p class="lead">Type in the search box above to find a procedure as you type. Every SOP is listed below, so this page also works without JavaScript.</p>
@@ -209,7 +232,7 @@ enum DefaultTheme {
       <thead><tr><th scope="col">Rev</th><th scope="col">Date</th><th scope="col">Author</th><th scope="col">Change</th><th scope="col">Kind</th><th scope="col">Commit</th></tr></thead>
       <tbody>
       {{#history}}
-        <tr{{^isRevision}} class="muted"{{/isRevision}}><td>{{revision}}</td><td><time datetime="{{dayISO}}">{{day}}</time></td><td>{{author}}</td><td>{{subject}}</td><td>{{effect}}</td><td><code>{{shortID}}</code></td></tr>
+        <tr{{^isRevision}} class="muted"{{/isRevision}}><td>{{#url}}<a href="{{url}}">{{revision}}</a>{{/url}}{{^url}}{{revision}}{{/url}}</td><td><time datetime="{{dayISO}}">{{day}}</time></td><td>{{author}}</td><td>{{subject}}</td><td>{{effect}}</td><td><code>{{shortID}}</code></td></tr>
       {{/history}}
       </tbody>
     </table>
@@ -563,6 +586,20 @@ h2 { font-size: 1.35rem; margin-top: 2rem; }
 .dashboard__filters { display: flex; gap: 1rem; flex-wrap: wrap; margin: 1rem 0; }
 .dashboard__filters select { font: inherit; padding: 0.3rem; }
 .badge--never-reviewed { background: var(--new-bg); color: var(--new-fg); }
+
+/* Revision pages and diffs. */
+.watermark { position: relative; }
+.sop-revision.sop--obsolete .prose { background-image: repeating-linear-gradient(-45deg, transparent 0 120px, rgba(164,14,38,.05) 120px 240px); }
+.notice--current { background: var(--current-bg); color: var(--current-fg); padding: 0.6rem 0.9rem; border-radius: 6px; }
+.diff summary { cursor: pointer; font-weight: 600; margin: 0.5rem 0; }
+.diff__lines { white-space: pre-wrap; line-height: 1.45; }
+.diff__line { display: block; min-height: 1.45em; }
+.diff__line--gap { color: var(--muted); font-style: italic; }
+.diff__line--added { background: var(--current-bg); }
+.diff__line--removed { background: var(--overdue-bg); text-decoration: line-through; text-decoration-color: rgba(164,14,38,.4); }
+.diff__line--removed mark, .diff__line--added mark { background: rgba(0,0,0,.12); color: inherit; font-weight: 700; }
+.diff__sign { display: inline-block; width: 1.2em; color: var(--muted); }
+@media print { .sop-revision.sop--obsolete .prose { background: none; } .watermark { border: 2px solid #000; } }
 
 """#,
     ]

@@ -9,7 +9,7 @@ import SOPCore
 /// the theme's assets. Never touches the disk (SopsiteKit writes), so tests compare files directly.
 public struct SiteRenderer: Sendable {
     public let theme: Theme
-    private let markdown: MarkdownRenderer
+    let markdown: MarkdownRenderer
 
     public init(theme: Theme, allowRawHTML: Bool = false) {
         self.theme = theme
@@ -20,7 +20,9 @@ public struct SiteRenderer: Sendable {
     /// parser); results are collected and sorted, so the output does not depend on scheduling.
     /// - Returns: the files, and warnings for links that point at nothing the site publishes (with file and line).
     /// - Throws: `OutputError` when a theme template is missing or does not parse.
-    public func render(_ site: Site) async throws(OutputError) -> Diagnosed<[OutputFile]> {
+    /// - Parameter revisionTexts: blob id (hex) → text of every revision to publish at `/sop/<id>/rev/<n>/`; empty
+    ///   publishes no revision pages.
+    public func render(_ site: Site, revisionTexts: [String: String] = [:]) async throws(OutputError) -> Diagnosed<[OutputFile]> {
         let library = try theme.library()
         let navigation = NavigationCache(site: site)
         var files: [OutputFile] = []
@@ -78,6 +80,7 @@ public struct SiteRenderer: Sendable {
             searchEntries += chunk.searchEntries
         }
 
+        if !revisionTexts.isEmpty { files += try revisionPages(site, texts: revisionTexts, library: library) }
         files.append(OutputFile(path: "search-index.json", bytes: SearchIndex.build(site, entries: searchEntries)))
         files.append(OutputFile(path: "api/pages.json", bytes: PagesAPI.build(site)))
         for (name, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) {
@@ -123,7 +126,7 @@ public struct SiteRenderer: Sendable {
         return OutputFile(path: String(permalink.dropFirst()) + "index.html", text: try render(library, "layouts/layout", layout))
     }
 
-    private func render(_ library: MustacheLibrary, _ template: String, _ view: Any) throws(OutputError) -> String {
+    func render(_ library: MustacheLibrary, _ template: String, _ view: Any) throws(OutputError) -> String {
         // swift-mustache returns nil for a missing template; that is a broken theme, not a writer's mistake.
         guard let text = library.render(view, withTemplate: template) else {
             throw OutputError("the theme has no template \(template).mustache")
@@ -258,7 +261,8 @@ public struct SiteRenderer: Sendable {
             history: sop.history.map { change in
                 HistoryRow(revision: change.revision.map { "Rev \($0)" } ?? "", day: change.day.long, dayISO: change.day.iso,
                            author: change.authorName, subject: change.subject, shortID: change.shortID, effect: change.effect,
-                           isRevision: change.kind.isRevision)
+                           isRevision: change.kind.isRevision,
+                           url: change.revision.map { Permalink.relative(from: sop.permalink, to: Self.revisionPermalink(id: document.id, revision: $0)) } ?? "")
             },
             reviews: sop.reviews.filter { $0.kind == .trailer }.map { review in
                 ReviewView(day: review.day.long, dayISO: review.day.iso, reviewer: review.reviewer ?? "", shortID: review.shortID ?? "",

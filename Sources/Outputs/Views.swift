@@ -208,9 +208,12 @@ struct HistoryRow: TemplateView {
     let shortID: String
     let effect: String
     let isRevision: Bool
+    /// The revision page, for revisions.
+    let url: String
 
     func child(named name: String) -> Any? {
         switch name {
+        case "url": present(self.url)
         case "revision": present(self.revision)
         case "day": present(self.day)
         case "dayISO": present(self.dayISO)
@@ -481,6 +484,78 @@ struct DashboardView: TemplateView {
         case "groups": present(self.groups)
         case "processes": present(self.processes)
         case "owners": present(self.owners)
+        default: nil
+        }
+    }
+}
+
+struct DiffSegment: TemplateView {
+    let text: String
+    let isChanged: Bool
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "text": present(self.text)
+        case "isChanged": present(self.isChanged)
+        default: nil
+        }
+    }
+}
+
+struct DiffLineView: TemplateView {
+    /// `same`, `added` or `removed`.
+    let kind: String
+    let sign: String
+    let segments: [DiffSegment]
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "kind": present(self.kind)
+        case "sign": present(self.sign)
+        case "segments": present(self.segments)
+        default: nil
+        }
+    }
+}
+
+struct RevisionView: TemplateView {
+    let id: String
+    let title: String
+    let revision: String
+    let day: String
+    let dayISO: String
+    let author: String
+    let subject: String
+    let shortID: String
+    let isCurrent: Bool
+    let currentRevision: String
+    let currentURL: String
+    let html: String
+    let diff: [DiffLineView]
+    let hasDiff: Bool
+    let previousRevision: String
+    let added: Int
+    let removed: Int
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "id": present(self.id)
+        case "title": present(self.title)
+        case "revision": present(self.revision)
+        case "day": present(self.day)
+        case "dayISO": present(self.dayISO)
+        case "author": present(self.author)
+        case "subject": present(self.subject)
+        case "shortID": present(self.shortID)
+        case "isCurrent": present(self.isCurrent)
+        case "currentRevision": present(self.currentRevision)
+        case "currentURL": present(self.currentURL)
+        case "html": present(self.html)
+        case "diff": present(self.diff)
+        case "hasDiff": present(self.hasDiff)
+        case "previousRevision": present(self.previousRevision)
+        case "added": present(self.added)
+        case "removed": present(self.removed)
         default: nil
         }
     }

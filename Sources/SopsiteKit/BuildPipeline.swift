@@ -186,9 +186,26 @@ public enum BuildPipeline {
 
         // Rendered in memory even when there are errors, so that one run reports every problem (broken links too);
         // only a clean build is written.
+        // Every revision of every SOP is published from its blob (never the working tree).
+        var revisionTexts: [String: String] = [:]
+        if request.mode == .build {
+            do throws(GitError) {
+                let repository = try Repository.open(at: repositoryPath)
+                for page in site.pages {
+                    for change in page.history where change.kind.isRevision {
+                        guard let hex = change.blob, revisionTexts[hex] == nil, let id = ObjectID(hex: hex) else { continue }
+                        revisionTexts[hex] = String(decoding: try repository.blob(id), as: UTF8.self)
+                    }
+                }
+            } catch {
+                report.diagnostics.append(.error("git.read", "could not read earlier revisions: \(error.message)", at: here))
+            }
+            clock.lap("read revisions", into: &report)
+        }
+
         let rendered: Diagnosed<[OutputFile]>
         do {
-            rendered = try await SiteRenderer(theme: theme, allowRawHTML: config.allowRawHTML).render(site)
+            rendered = try await SiteRenderer(theme: theme, allowRawHTML: config.allowRawHTML).render(site, revisionTexts: revisionTexts)
         } catch {
             report.diagnostics.append(.error("theme.render", error.description, at: here))
             return finish(report)

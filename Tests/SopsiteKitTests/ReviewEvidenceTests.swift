@@ -111,3 +111,32 @@ import TestSupport
         #expect(withDrafts["SOP-WIP"]?["status"] as? String == "draft")
     }
 }
+
+/// Earlier revisions stay readable, from Git blobs.
+@Suite struct RevisionPageTests {
+    @Test("every revision is published at /sop/<id>/rev/<n>/ from its blob, older ones watermarked, each with a diff")
+    func revisionPages() async throws {
+        let repo = try GitFixture()
+        try repo.commit("add", by: .alice, at: "2025-01-10T09:00:00+00:00",
+                        write: ["a/refund.md": "---\nid: SOP-CS-001\ntitle: Refund\n---\n1. Check the order.\n2. Refund it.\n"])
+        try repo.commit("limit", by: .bob, at: "2025-02-10T09:00:00+00:00",
+                        write: ["a/refund.md": "---\nid: SOP-CS-001\ntitle: Refund\n---\n1. Check the order number.\n2. Refund it.\n"])
+        try repo.commit("owner only", by: .carol, at: "2025-03-10T09:00:00+00:00",
+                        write: ["a/refund.md": "---\nid: SOP-CS-001\ntitle: Refund\nowner: carol\n---\n1. Check the order number.\n2. Refund it.\n"])
+        // The working copy differs: revision pages must still show what Git holds.
+        try "---\nid: SOP-CS-001\ntitle: Refund\nowner: carol\n---\n1. Local edit.\n".write(toFile: repo.path + "/a/refund.md", atomically: true, encoding: .utf8)
+        let out = try TemporaryDirectory(prefix: "sopsite-out")
+        let report = await BuildPipeline.run(BuildRequest(repository: repo.path, content: ".", output: out.path + "/site", now: .day(Day(2025, 4, 1))))
+        #expect(report.succeeded, "\(report.diagnostics)")
+        let first = try String(contentsOfFile: out.path + "/site/sop/sop-cs-001/rev/1/index.html", encoding: .utf8)
+        #expect(first.contains("Obsolete: superseded by Rev 2"))
+        #expect(first.contains("<li>Check the order.</li>"))
+        let second = try String(contentsOfFile: out.path + "/site/sop/sop-cs-001/rev/2/index.html", encoding: .utf8)
+        #expect(second.contains("This is the current revision"))
+        #expect(second.contains("<mark> number</mark>"))
+        #expect(!second.contains("Local edit"))
+        #expect(!FileManager.default.fileExists(atPath: out.path + "/site/sop/sop-cs-001/rev/3"))
+        let page = try String(contentsOfFile: out.path + "/site/a/refund/index.html", encoding: .utf8)
+        #expect(page.contains("<a href=\"../../sop/sop-cs-001/rev/2/\">Rev 2</a>"))
+    }
+}
