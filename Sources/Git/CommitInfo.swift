@@ -25,6 +25,15 @@ public struct CommitInfo: Hashable, Sendable {
     public let message: String
 
     public var isMerge: Bool { parents.count > 1 }
+
+    public init(id: ObjectID, parents: [ObjectID], author: Signature, committer: Signature, subject: String, message: String) {
+        self.id = id
+        self.parents = parents
+        self.author = author
+        self.committer = committer
+        self.subject = subject
+        self.message = message
+    }
 }
 
 /// One path that differs between a commit and its parent.

@@ -199,3 +199,50 @@ public final class Repository: @unchecked Sendable {
         return Array(UnsafeRawBufferPointer(start: content, count: size))
     }
 }
+
+extension Repository {
+    /// Every commit reachable from `tip` whose parents are present, newest first in topological order (ties by commit
+    /// time). For a shallow clone, whose boundary commits' parents are missing: libgit2 1.5's revwalk fails there, so
+    /// this walk treats a missing parent as the end of history.
+    /// - Returns: the commits, and the ids of boundary commits (some parent missing): what they changed is unknown.
+    /// - Throws: `GitError` when a reachable commit cannot be read.
+    public func walkAllowingMissingParents(from tip: ObjectID) throws(GitError) -> (commits: [CommitInfo], boundary: Set<ObjectID>) {
+        var boundary: Set<ObjectID> = []
+        var commits: [ObjectID: CommitInfo] = [:]
+        var stack = [tip]
+        while let id = stack.popLast() {
+            if commits[id] != nil { continue }
+            var info = try commit(id)
+            var present: [ObjectID] = []
+            for parent in info.parents {
+                var raw = parent.raw
+                var handle: OpaquePointer?
+                if git_commit_lookup(&handle, self.handle, &raw) == 0 {
+                    git_commit_free(handle)
+                    present.append(parent)
+                    stack.append(parent)
+                }
+            }
+            if present.count < info.parents.count { boundary.insert(id) }
+            info = CommitInfo(id: info.id, parents: present, author: info.author, committer: info.committer, subject: info.subject,
+                              message: info.message)
+            commits[id] = info
+        }
+        // Kahn's algorithm from the tip: a commit is emitted once all its children are; among ready commits the newest
+        // commit time first, as GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME does.
+        var children: [ObjectID: Int] = [:]
+        for info in commits.values { for parent in info.parents { children[parent, default: 0] += 1 } }
+        var ready = commits.values.filter { children[$0.id, default: 0] == 0 }
+        var order: [CommitInfo] = []
+        while !ready.isEmpty {
+            ready.sort { ($0.committer.time.secondsSinceEpoch, $0.id) < ($1.committer.time.secondsSinceEpoch, $1.id) }
+            let next = ready.removeLast()
+            order.append(next)
+            for parent in next.parents {
+                children[parent, default: 0] -= 1
+                if children[parent] == 0, let info = commits[parent] { ready.append(info) }
+            }
+        }
+        return (order, boundary)
+    }
+}

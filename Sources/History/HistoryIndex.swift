@@ -21,10 +21,13 @@ public struct HistoryIndex: Sendable {
     public let reviewTrailers: [ReviewTrailer]
     /// True when HEAD is detached (not on a branch): worth saying, since a reader may expect a branch.
     public let isDetachedHead: Bool
+    /// True when built from a shallow clone with `allowShallow`: every page says its history is incomplete.
+    public let isShallow: Bool
     private let documents: [RepoPath: DocumentHistory]
 
     public init(head: String?, commitCount: Int, documents: [RepoPath: DocumentHistory], reviewTrailers: [ReviewTrailer] = [],
-                isDetachedHead: Bool = false) {
+                isDetachedHead: Bool = false, isShallow: Bool = false) {
+        self.isShallow = isShallow
         self.head = head
         self.commitCount = commitCount
         self.documents = documents
@@ -46,6 +49,8 @@ public struct HistoryIndex: Sendable {
         public var includes: @Sendable (RepoPath) -> Bool
         /// Full commit ids whose changes count as neither revision nor review (`.git-blame-ignore-revs`).
         public var ignoredRevisions: Set<String>
+        /// Walk a shallow clone as far as it goes instead of refusing it (`--allow-shallow`).
+        public var allowShallow = false
 
         public init(folder: RepoPath = RepoPath(""), includes: @escaping @Sendable (RepoPath) -> Bool = HistoryIndex.isMarkdown,
                     ignoredRevisions: Set<String> = []) {
@@ -93,17 +98,28 @@ public struct HistoryIndex: Sendable {
                          fix: "commit the content to give pages revisions and review dates"),
             ])
         }
-        if repository.isShallow {
+        var diagnostics: [Diagnostic] = []
+        if repository.isShallow && options.allowShallow {
+            diagnostics.append(.warning("history.shallow-clone", "the repository is a shallow clone: histories stop at its boundary, so "
+                                        + "creation dates, revisions and contributors of older pages are incomplete", at: root,
+                                        fix: "fetch the whole history with `git fetch --unshallow` (in GitHub Actions: `fetch-depth: 0`)"))
+        } else if repository.isShallow {
             return Diagnosed(HistoryIndex(head: head.hex, commitCount: 0, documents: [:]), diagnostics: [
                 .error("history.shallow-clone", "the repository is a shallow clone: its history stops early, so creation dates, "
                        + "revisions and contributors would be wrong", at: root,
                        fix: "fetch the whole history with `git fetch --unshallow` (in GitHub Actions: `fetch-depth: 0`)"),
             ])
         }
+        if repository.isHeadDetached {
+            diagnostics.append(.warning("history.detached-head", "HEAD is detached at \(head.hex.prefix(10)), not on a branch; "
+                                        + "the site shows the history of that commit", at: root,
+                                        fix: "check out a branch if you meant to build one (CI checkouts of pull requests are detached: that is fine)"))
+        }
         var walker = Walker(repository: repository, mailmap: try repository.mailmap(), options: options)
-        try walker.run(from: head)
+        try walker.run(from: head, shallow: repository.isShallow)
         return Diagnosed(HistoryIndex(head: head.hex, commitCount: walker.commitCount, documents: walker.documents(),
-                                      reviewTrailers: walker.trailers, isDetachedHead: repository.isHeadDetached))
+                                      reviewTrailers: walker.trailers, isDetachedHead: repository.isHeadDetached,
+                                      isShallow: repository.isShallow), diagnostics: diagnostics)
     }
 }
 
@@ -129,15 +145,23 @@ private struct Walker {
         self.options = options
     }
 
-    mutating func run(from head: ObjectID) throws(GitError) {
+    mutating func run(from head: ObjectID, shallow: Bool) throws(GitError) {
         headFiles = try repository.files(in: repository.treeID(of: head), under: options.folder)
             .filter { !$0.isSymlink && options.includes($0.path) }
         records = Array(repeating: [], count: headFiles.count)
         for (index, file) in headFiles.enumerated() { tracked[file.path] = [index] }
 
-        let commits = try repository.walk(from: head)
+        var commits: [CommitInfo]
+        var boundary: Set<ObjectID> = []
+        if shallow {
+            (commits, boundary) = try repository.walkAllowingMissingParents(from: head)
+        } else {
+            commits = try repository.walk(from: head)
+        }
         commitCount = commits.count
         for commit in commits {
+            // A shallow clone's boundary commit looks as if it created every file; what it changed is unknown (B01).
+            if boundary.contains(commit.id) { continue }
             let isIgnored = options.ignoredRevisions.contains(commit.id.hex)
             if !isIgnored, commit.message.contains(":") { collectTrailers(commit) }
             if tracked.isEmpty { continue }

@@ -113,6 +113,7 @@ enum DefaultTheme {
     </ul>
   </nav>
   <main id="main" class="content">
+{{#notice}}<p class="notice notice--warning site-notice" role="alert">{{notice}}</p>{{/notice}}
 {{{content}}}
   </main>
 </div>
@@ -188,7 +189,7 @@ enum DefaultTheme {
     <p class="sop__status">{{#badge}}{{> badge}}{{/badge}}
       {{#nextDue}}<span class="sop__due">Review due <time datetime="{{nextDueISO}}">{{nextDue}}</time>.</span>{{/nextDue}}
       {{#lastChange}}<span>Last changed <time datetime="{{instant}}" title="{{instant}}">{{day}}</time> by {{author}}.</span>{{/lastChange}}
-      {{^isCommitted}}<span>Not committed yet: this page has no revision history.</span>{{/isCommitted}}
+      {{^isCommitted}}{{#historyUnknown}}<span>History unknown: this page is older than the shallow clone it was built from.</span>{{/historyUnknown}}{{^historyUnknown}}<span>Not committed yet: this page has no revision history.</span>{{/historyUnknown}}{{/isCommitted}}
     </p>
     {{#hasUncommittedChanges}}<p class="notice notice--warning" role="note">This page has local edits that are not committed yet (uncommitted changes); its history shows committed revisions only.</p>{{/hasUncommittedChanges}}
     {{#scope}}<p class="sop__scope"><strong>Scope:</strong> {{scope}}</p>{{/scope}}

@@ -122,7 +122,7 @@ public struct SiteRenderer: Sendable {
         let content = try render(library, template, view)
         let layout = LayoutView(siteTitle: site.config.title, pageTitle: title, root: Self.root(from: permalink), content: content,
                                 navigation: navigation.items(for: permalink, current: permalink), description: description,
-                                isHome: permalink == "/", scripts: scripts)
+                                isHome: permalink == "/", scripts: scripts, notice: Self.notice(site))
         return OutputFile(path: String(permalink.dropFirst()) + "index.html", text: try render(library, "layouts/layout", layout))
     }
 
@@ -132,6 +132,13 @@ public struct SiteRenderer: Sendable {
             throw OutputError("the theme has no template \(template).mustache")
         }
         return text
+    }
+
+    /// The site-wide warning for every page.
+    static func notice(_ site: Site) -> String {
+        site.isHistoryIncomplete
+            ? "This site was built from a shallow clone: revision histories, creation dates and reviews older than the clone are missing."
+            : ""
     }
 
     /// The path part of the base URL (`https://x.example/kb/` → `/kb/`), `/` without one.
@@ -244,7 +251,7 @@ public struct SiteRenderer: Sendable {
             banner = "Draft: this document is not in force yet."
         }
         return SOPView(
-            root: Self.root(from: sop.permalink), id: document.id, title: document.title, kind: document.kind.label,
+            historyUnknown: site.isHistoryIncomplete && !sop.isCommitted, root: Self.root(from: sop.permalink), id: document.id, title: document.title, kind: document.kind.label,
             processTitle: process?.title ?? "", processURL: process.map { Permalink.relative(from: sop.permalink, to: $0.permalink) } ?? "",
             hasProcess: process != nil, scope: document.scope ?? "", owner: ownerName(sop), hasOwner: document.owner != nil,
             ownerTeam: sop.owner?.team ?? "", criticality: document.criticality ?? "", tags: document.tags, html: rendered.html,

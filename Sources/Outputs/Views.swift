@@ -23,9 +23,12 @@ struct LayoutView: TemplateView {
     let isHome: Bool
     /// Extra scripts of this page, under `assets/`.
     let scripts: [String]
+    /// A site-wide warning shown on every page (e.g. an incomplete history), empty when none.
+    var notice: String = ""
 
     func child(named name: String) -> Any? {
         switch name {
+        case "notice": present(self.notice)
         case "scripts": present(self.scripts)
         case "siteTitle": present(self.siteTitle)
         case "pageTitle": present(self.pageTitle)
@@ -256,6 +259,8 @@ struct TOCEntry: TemplateView {
 }
 
 struct SOPView: TemplateView {
+    /// Not committed as far as this (shallow) clone can tell: its history is older than the clone.
+    var historyUnknown = false
     let root: String
     let id: String
     let title: String
@@ -337,6 +342,7 @@ struct SOPView: TemplateView {
         case "reviews": present(self.reviews)
         case "hasSuccessors": present(self.hasSuccessors)
         case "hasReviews": present(self.hasReviews)
+        case "historyUnknown": present(self.historyUnknown)
         default: nil
         }
     }

@@ -118,6 +118,8 @@ public struct Site: Sendable {
     public let now: Day
     /// HEAD's commit id, nil without commits.
     public let head: String?
+    /// True when the history stops early (a shallow clone built with `--allow-shallow`): every page says so.
+    public let isHistoryIncomplete: Bool
     /// Processes sorted by title (case-insensitive), then key.
     public let processes: [ProcessSection]
     /// SOPs at the top of the content folder (no process), sorted by id.
@@ -317,7 +319,7 @@ public struct Site: Sendable {
         var permalinksByID: [String: String] = [:]
         for page in all { permalinksByID[page.document.id] = page.permalink }
 
-        let site = Site(config: config, now: now, head: historyIndex.head, processes: processes, unassigned: unassigned.sorted(by: byID),
+        let site = Site(config: config, now: now, head: historyIndex.head, isHistoryIncomplete: historyIndex.isShallow, processes: processes, unassigned: unassigned.sorted(by: byID),
                         pages: all.sorted(by: byID), owners: options.owners, assets: assetURLs, permalinks: permalinks,
                         permalinksByID: permalinksByID)
         return Diagnosed(site, diagnostics: diagnostics.sorted())

@@ -34,11 +34,13 @@ public enum BuildPipeline {
             return finish(report)
         }
 
+        // A bare repository (a CI mirror) has no working tree: its files are read from HEAD.
+        let source = SourceReader.open(repositoryPath: repositoryPath)
+
         // Configuration.
         var config = SiteConfig()
-        let configFile = repositoryPath + "/sopsite.yml"
-        if let data = manager.contents(atPath: configFile) {
-            let loaded = SiteConfig.load(SourceFile(path: RepoPath("sopsite.yml"), bytes: Array(data)))
+        if let data = source.read(RepoPath("sopsite.yml")) {
+            let loaded = SiteConfig.load(SourceFile(path: RepoPath("sopsite.yml"), bytes: data))
             config = loaded.value
             report.diagnostics += loaded.diagnostics
         }
@@ -60,7 +62,7 @@ public enum BuildPipeline {
         report.now = now
 
         let contentPath = config.contentRoot.value.isEmpty ? repositoryPath : repositoryPath + "/" + config.contentRoot.value
-        guard manager.fileExists(atPath: contentPath, isDirectory: &isFolder), isFolder.boolValue else {
+        guard source.isBare || (manager.fileExists(atPath: contentPath, isDirectory: &isFolder) && isFolder.boolValue) else {
             report.diagnostics.append(.error("build.no-content", "the content folder \(config.contentRoot.value.isEmpty ? "." : config.contentRoot.value) does not exist in \(repositoryPath)",
                                              at: here, fix: "pass --content FOLDER (e.g. --content . for Markdown at the top) or set content: in sopsite.yml"))
             return finish(report)
@@ -73,7 +75,7 @@ public enum BuildPipeline {
 
         // Ignore-revs and owners files (both optional).
         var ignored: Set<String> = []
-        if let data = manager.contents(atPath: repositoryPath + "/" + config.ignoreRevsFile.value) {
+        if let data = source.read(config.ignoreRevsFile) {
             let parsed = HistoryIndex.ignoredRevisions(in: String(decoding: data, as: UTF8.self), path: config.ignoreRevsFile)
             ignored = parsed.value
             report.diagnostics += parsed.diagnostics
@@ -81,8 +83,8 @@ public enum BuildPipeline {
         var owners = Owners()
         let ownerCandidates = config.ownersFile.map { [$0] } ?? [config.contentRoot.appending("owners.yml"), RepoPath("owners.yml")]
         for candidate in ownerCandidates {
-            if let data = manager.contents(atPath: repositoryPath + "/" + candidate.value) {
-                let loaded = Owners.load(SourceFile(path: candidate, bytes: Array(data)))
+            if let data = source.read(candidate) {
+                let loaded = Owners.load(SourceFile(path: candidate, bytes: data))
                 owners = loaded.value
                 report.diagnostics += loaded.diagnostics
                 break
@@ -94,7 +96,8 @@ public enum BuildPipeline {
 
         // History and documents are independent stages: run them side by side.
         let contentRoot = config.contentRoot
-        let historyOptions = HistoryIndex.Options(folder: contentRoot, ignoredRevisions: ignored)
+        var historyOptions = HistoryIndex.Options(folder: contentRoot, ignoredRevisions: ignored)
+        historyOptions.allowShallow = request.allowShallow
         async let historyResult = Task.detached { () -> (Result<Diagnosed<HistoryIndex>, GitError>, Duration) in
             let started = ContinuousClock.now
             do throws(GitError) {
@@ -106,7 +109,7 @@ public enum BuildPipeline {
             }
         }.value
         var clock = StageClock()
-        let tree = ContentTree.read(repositoryRoot: repositoryPath, contentRoot: contentRoot, skipping: [outputPath])
+        let tree = source.contentTree(contentRoot: contentRoot, skipping: [outputPath])
         report.diagnostics += tree.diagnostics
         // Documents are loaded from the working tree while the history walk runs.
         let loader = DocumentLoader(contentRoot: contentRoot)

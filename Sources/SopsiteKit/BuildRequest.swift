@@ -20,6 +20,8 @@ public struct BuildRequest: Sendable {
     public var includeDrafts = false
     /// Build what is committed only: untracked files are left out and uncommitted edits ignored.
     public var committedOnly = false
+    /// Build a shallow clone anyway; every page then says its history is incomplete.
+    public var allowShallow = false
     /// `.build` writes the site; `.check` validates everything and applies the review policy without writing.
     public var mode: Mode = .build
 

@@ -44,9 +44,10 @@ struct BuildCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = ContinuousClock.now
-        let request = BuildRequest(repository: source.repo, content: source.content, output: out, now: source.nowSetting(),
+        var request = BuildRequest(repository: source.repo, content: source.content, output: out, now: source.nowSetting(),
                                    baseURL: baseURL, themeOverride: theme, force: force, includeDrafts: source.drafts,
                                    committedOnly: source.committedOnly)
+        request.allowShallow = source.allowShallow
         let report = await BuildPipeline.run(request)
         for diagnostic in report.diagnostics {
             FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))

@@ -17,6 +17,9 @@ struct SourceOptions: ParsableArguments {
     @Flag(help: "Include documents with status: draft (for a writer's preview).")
     var drafts = false
 
+    @Flag(name: .customLong("allow-shallow"), help: "Build a shallow clone anyway; every page then says its history is incomplete.")
+    var allowShallow = false
+
     @Flag(name: .customLong("committed-only"), help: "Use what is committed only: leave out untracked files and ignore uncommitted edits.")
     var committedOnly = false
 

@@ -262,6 +262,17 @@ import TestSupport
         let error = try #require(report.diagnostics.first { $0.code == "history.shallow-clone" })
         #expect(error.fix?.contains("git fetch --unshallow") == true)
         #expect(!report.succeeded)
+
+        // --allow-shallow builds, says so on every page, and never presents the boundary commit as the creation.
+        var request = BuildRequest(repository: clone.path + "/site", content: "content", output: out.path + "/s", now: .day(Day(2025, 1, 1)))
+        request.allowShallow = true
+        let allowed = await BuildPipeline.run(request)
+        #expect(allowed.succeeded, "\(allowed.diagnostics)")
+        #expect(allowed.diagnostics.contains { $0.code == "history.shallow-clone" && $0.severity == .warning })
+        let page = try String(contentsOfFile: out.path + "/s/finance/refund/index.html", encoding: .utf8)
+        #expect(page.contains("built from a shallow clone"))
+        #expect(page.contains("History unknown"))
+        #expect(!page.contains("Merge branch"))
     }
 }
 
@@ -311,5 +322,38 @@ import TestSupport
         let page = try String(contentsOfFile: out.path + "/site/tls/index.html", encoding: .utf8)
         #expect(page.contains("<h2 id=\"steps\">Steps</h2>"))
         #expect(page.contains("<ol>\n<li>Renew.</li>"))
+    }
+}
+
+/// Repository states that are not a plain checkout.
+@Suite struct RepositoryStateTests {
+    @Test("a bare repository (a CI mirror) builds from HEAD's tree")
+    func bareRepository() async throws {
+        guard GitFixture.hasGitCommand else { return }
+        let repo = try GitFixture()
+        try repo.commit("add", by: .alice, at: "2025-01-10T09:00:00+00:00", write: [
+            "content/a/one.md": "---\nid: SOP-1\ntitle: One\n---\nBody.\n", "sopsite.yml": "title: Mirror site\n"])
+        let mirror = try TemporaryDirectory(prefix: "sopsite-bare")
+        _ = try repo.git(["clone", "-q", "--bare", repo.path, mirror.path + "/repo.git"])
+        let out = try TemporaryDirectory(prefix: "sopsite-out")
+        let report = await BuildPipeline.run(BuildRequest(repository: mirror.path + "/repo.git", output: out.path + "/site", now: .day(Day(2025, 2, 1))))
+        #expect(report.succeeded, "\(report.diagnostics)")
+        let page = try String(contentsOfFile: out.path + "/site/a/one/index.html", encoding: .utf8)
+        #expect(page.contains("Mirror site"))
+        #expect(page.contains("Rev 1"))
+    }
+
+    @Test("a folder that is not a repository, and a repository without commits, get clear messages")
+    func emptyAndMissing() async throws {
+        let plain = try TemporaryDirectory(prefix: "sopsite-plain")
+        try plain.write("content/a.md", "# A\n")
+        let out = try TemporaryDirectory(prefix: "sopsite-out")
+        let notRepo = await BuildPipeline.run(BuildRequest(repository: plain.path, output: out.path + "/s", now: .day(Day(2025, 2, 1))))
+        #expect(notRepo.diagnostics.contains { $0.code == "git.open" && $0.message.contains("is not a Git repository") })
+        let empty = try GitFixture()
+        try empty.directory.write("content/a.md", "# A\n")
+        let unborn = await BuildPipeline.run(BuildRequest(repository: empty.path, output: out.path + "/t", now: .day(Day(2025, 2, 1))))
+        #expect(unborn.succeeded)
+        #expect(unborn.diagnostics.map(\.code) == ["history.no-commits"])
     }
 }

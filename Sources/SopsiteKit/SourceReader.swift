@@ -1,0 +1,62 @@
+import Documents
+import Foundation
+import Git
+import SOPCore
+
+/// Where the files a writer edits are read from: the working tree, or, for a bare repository (a CI mirror), HEAD's tree.
+enum SourceReader {
+    case workingTree(root: String)
+    case headTree(repository: String, tree: ObjectID)
+
+    /// The working tree when there is one; HEAD's tree for a bare repository.
+    static func open(repositoryPath: String) -> SourceReader {
+        if let repository = try? Repository.open(at: repositoryPath), repository.isBare,
+           let head = try? repository.headCommit(), let tree = try? repository.treeID(of: head) {
+            return .headTree(repository: repositoryPath, tree: tree)
+        }
+        return .workingTree(root: repositoryPath)
+    }
+
+    var isBare: Bool { if case .headTree = self { true } else { false } }
+
+    /// The bytes of a repository-relative file, nil when there is none.
+    func read(_ path: RepoPath) -> [UInt8]? {
+        switch self {
+        case .workingTree(let root):
+            return FileManager.default.contents(atPath: root + "/" + path.value).map { Array($0) }
+        case .headTree(let repositoryPath, let tree):
+            guard let repository = try? Repository.open(at: repositoryPath),
+                  let file = try? repository.files(in: tree, under: path.parent).first(where: { $0.path == path }) else { return nil }
+            return try? repository.blob(file.blob)
+        }
+    }
+
+    /// The content folder's Markdown files and assets.
+    func contentTree(contentRoot: RepoPath, skipping: [String]) -> Diagnosed<ContentTree> {
+        switch self {
+        case .workingTree(let root):
+            return ContentTree.read(repositoryRoot: root, contentRoot: contentRoot, skipping: skipping)
+        case .headTree(let repositoryPath, let tree):
+            var content = ContentTree()
+            do throws(GitError) {
+                let repository = try Repository.open(at: repositoryPath)
+                for file in try repository.files(in: tree, under: contentRoot) where !file.isSymlink {
+                    let hidden = file.path.components.contains { $0.hasPrefix(".") }
+                    let name = file.path.fileName.lowercased()
+                    if hidden { continue }
+                    let source = SourceFile(path: file.path, bytes: try repository.blob(file.blob))
+                    if name.hasSuffix(".md") || name.hasSuffix(".markdown") {
+                        if contentRoot.value.isEmpty, file.path.components.count == 1, ContentTree.repositoryDocuments.contains(name) { continue }
+                        content.markdown.append(source)
+                    } else if !ContentTree.excludedNames.contains(name),
+                              !(file.path.parent == contentRoot && (name.hasSuffix(".yml") || name.hasSuffix(".yaml"))) {
+                        content.assets.append(source)
+                    }
+                }
+            } catch {
+                return Diagnosed(content, diagnostics: [.error("git.read", "could not read HEAD's tree: \(error.message)", at: SourceLocation(RepoPath("")))])
+            }
+            return Diagnosed(content)
+        }
+    }
+}
