@@ -89,7 +89,7 @@ enum DefaultTheme {
 <header class="site-header">
   <div class="site-header__inner">
     <a class="site-title" href="{{root}}">{{siteTitle}}</a>
-    <nav class="site-nav" aria-label="Site"><a href="{{root}}reviews/">Reviews</a></nav>
+    <nav class="site-nav" aria-label="Site"><a href="{{root}}reviews/">Reviews</a> <a href="{{root}}recent/">Recent</a> <a href="{{root}}owners/">Owners</a> <a href="{{root}}tags/">Tags</a></nav>
     <form class="search" role="search" action="{{root}}search/" method="get">
       <label class="visually-hidden" for="search-input">Search procedures</label>
       <input id="search-input" class="search__input" type="search" name="q" placeholder="Search procedures (press /)" autocomplete="off" aria-controls="search-results" aria-expanded="false">
@@ -105,7 +105,7 @@ enum DefaultTheme {
         <a href="{{url}}">{{title}}</a>
         {{#isCurrent}}
         <ul>
-          {{#pages}}<li><a href="{{url}}"{{#isCurrent}} aria-current="page"{{/isCurrent}}>{{title}}</a></li>{{/pages}}
+          {{#pages}}<li><a href="{{url}}"{{#isCurrent}} aria-current="page"{{/isCurrent}}>{{title}}</a>{{#hasPages}}<ul class="nav__instructions">{{#pages}}<li><a href="{{url}}"{{#isCurrent}} aria-current="page"{{/isCurrent}}>{{title}}</a></li>{{/pages}}</ul>{{/hasPages}}</li>{{/pages}}
         </ul>
         {{/isCurrent}}
       </li>
@@ -124,6 +124,14 @@ enum DefaultTheme {
 </html>
 
 """#,
+        "layouts/list": #"""
+<p class="eyebrow">{{eyebrow}}</p>
+<h1>{{title}}</h1>
+{{#lead}}<p class="lead">{{lead}}</p>{{/lead}}
+{{#hasLinks}}<ul class="link-list">{{#links}}<li><a href="{{url}}">{{text}}</a></li>{{/links}}</ul>{{/hasLinks}}
+{{#hasPages}}{{> page-table}}{{/hasPages}}
+
+"""#,
         "layouts/process": #"""
 <p class="eyebrow">Process</p>
 <h1>{{title}}</h1>
@@ -133,14 +141,22 @@ enum DefaultTheme {
   {{#end}}<div><dt>Ends when</dt><dd>{{end}}</dd></div>{{/end}}
   {{#hasStakeholders}}<div><dt>Stakeholders</dt><dd>{{#stakeholders}}<span class="tag">{{.}}</span> {{/stakeholders}}</dd></div>{{/hasStakeholders}}
   {{#outcome}}<div><dt>Outcome</dt><dd>{{outcome}}</dd></div>{{/outcome}}
-  {{#owner}}<div><dt>Owner</dt><dd>{{owner}}</dd></div>{{/owner}}
+  {{#owner}}<div><dt>Owner</dt><dd>{{#ownerURL}}<a href="{{ownerURL}}">{{owner}}</a>{{/ownerURL}}{{^ownerURL}}{{owner}}{{/ownerURL}}</dd></div>{{/owner}}
 </dl>
 {{/hasDefinition}}
+{{#diagram}}<figure class="process-map-figure">{{{diagram}}}<figcaption>Process map: select a stage to open its procedure.</figcaption></figure>{{/diagram}}
 <div class="prose">
 {{{html}}}
 </div>
-<h2>Procedures</h2>
-{{> page-table}}
+<h2>Procedures in order</h2>
+<ol class="stages">
+{{#stages}}
+  <li class="stage">
+    {{#row}}<a href="{{url}}">{{title}}</a> <span class="sop-table__id">{{id}}</span> {{#badge}}{{> badge}}{{/badge}}{{#owner}} <span class="muted">· {{owner}}</span>{{/owner}}{{/row}}
+    <ul class="stage__instructions">{{#instructions}}<li><span class="kind">Work instruction</span> <a href="{{url}}">{{title}}</a> {{#badge}}{{> badge}}{{/badge}}</li>{{/instructions}}</ul>
+  </li>
+{{/stages}}
+</ol>
 
 """#,
         "layouts/revision": #"""
@@ -177,6 +193,8 @@ enum DefaultTheme {
   <nav class="breadcrumbs" aria-label="Breadcrumb">
     <ol><li><a href="{{root}}">Home</a></li>{{#hasProcess}}<li><a href="{{processURL}}">{{processTitle}}</a></li>{{/hasProcess}}</ol>
   </nav>
+  <div class="print-header" aria-hidden="true"><span>{{id}} · {{title}}</span><span>{{#isCommitted}}Rev {{revision}}{{/isCommitted}}{{#effectiveDate}} · Effective {{effectiveDate}}{{/effectiveDate}}</span></div>
+  <div class="print-footer" aria-hidden="true">Uncontrolled copy when printed — printed <span class="print-date" data-printed="{{printedOn}}">{{printedOn}}</span>{{#nextDue}}; next review due {{nextDue}}{{/nextDue}}. Check the live version before use.</div>
   <header class="sop__header">
     <p class="eyebrow"><span class="sop__id">{{id}}</span> · {{kind}}{{#isCommitted}} · Rev {{revision}}{{/isCommitted}}</p>
     <h1>{{title}}</h1>
@@ -188,11 +206,12 @@ enum DefaultTheme {
     {{/banner}}
     <p class="sop__status">{{#badge}}{{> badge}}{{/badge}}
       {{#nextDue}}<span class="sop__due">Review due <time datetime="{{nextDueISO}}">{{nextDue}}</time>.</span>{{/nextDue}}
-      {{#lastChange}}<span>Last changed <time datetime="{{instant}}" title="{{instant}}">{{day}}</time> by {{author}}.</span>{{/lastChange}}
+      {{#lastChange}}<span>Last changed {{lastChangedAgo}} (<time datetime="{{instant}}" title="{{instant}}">{{day}}</time>) by {{author}}.</span>{{/lastChange}}
       {{^isCommitted}}{{#historyUnknown}}<span>History unknown: this page is older than the shallow clone it was built from.</span>{{/historyUnknown}}{{^historyUnknown}}<span>Not committed yet: this page has no revision history.</span>{{/historyUnknown}}{{/isCommitted}}
     </p>
     {{#hasUncommittedChanges}}<p class="notice notice--warning" role="note">This page has local edits that are not committed yet (uncommitted changes); its history shows committed revisions only.</p>{{/hasUncommittedChanges}}
     {{#scope}}<p class="sop__scope"><strong>Scope:</strong> {{scope}}</p>{{/scope}}
+    {{#parentLink}}<p class="sop__parent">Details one step of <a href="{{url}}">{{text}}</a>.</p>{{/parentLink}}
   </header>
   <div class="sop__layout">
     <div class="prose">
@@ -202,7 +221,7 @@ enum DefaultTheme {
       <h2 class="meta__title">Document control</h2>
       <dl>
         <div><dt>ID</dt><dd>{{id}}</dd></div>
-        <div><dt>Owner</dt><dd>{{#hasOwner}}{{owner}}{{#ownerTeam}}<br><span class="muted">{{ownerTeam}}</span>{{/ownerTeam}}{{/hasOwner}}{{^hasOwner}}<strong>No owner</strong>{{/hasOwner}}</dd></div>
+        <div><dt>Owner</dt><dd>{{#hasOwner}}{{#ownerURL}}<a href="{{ownerURL}}">{{owner}}</a>{{/ownerURL}}{{^ownerURL}}{{owner}}{{/ownerURL}}{{#ownerTeam}}<br><span class="muted">{{ownerTeam}}</span>{{/ownerTeam}}{{/hasOwner}}{{^hasOwner}}<strong>No owner</strong>{{/hasOwner}}</dd></div>
         {{#criticality}}<div><dt>Criticality</dt><dd>{{criticality}}</dd></div>{{/criticality}}
         {{#effectiveDate}}<div><dt>Effective</dt><dd>{{effectiveDate}}</dd></div>{{/effectiveDate}}
         {{#isCommitted}}<div><dt>Revision</dt><dd>Rev {{revision}}{{#lastRevision}} of <time datetime="{{instant}}">{{day}}</time>{{/lastRevision}}</dd></div>{{/isCommitted}}
@@ -210,8 +229,10 @@ enum DefaultTheme {
         {{#lastChange}}<div><dt>Last change</dt><dd><time datetime="{{instant}}">{{day}}</time> by {{author}}<br><code>{{shortID}}</code> {{subject}}</dd></div>{{/lastChange}}
         <div><dt>Last review</dt><dd>{{#lastReview}}<time datetime="{{dayISO}}">{{day}}</time>{{#reviewer}} by {{reviewer}}{{/reviewer}}<br><span class="muted">{{evidence}}{{#shortID}} <code>{{shortID}}</code>{{/shortID}}</span>{{/lastReview}}{{^lastReview}}None on record{{/lastReview}}</dd></div>
         <div><dt>Review</dt><dd>Every {{interval}} ({{intervalSource}}){{#nextDue}}<br>Next due <time datetime="{{nextDueISO}}">{{nextDue}}</time>{{/nextDue}}</dd></div>
+        <div><dt>Tags</dt><dd>{{#tagLinks}}<a class="tag" href="{{url}}">{{text}}</a> {{/tagLinks}}{{^tagLinks}}none{{/tagLinks}}</dd></div>
         <div><dt>Contributors</dt><dd><ul class="contributors">{{#contributors}}<li>{{name}} <span class="muted">({{commits}})</span></li>{{/contributors}}</ul></dd></div>
       </dl>
+      {{#hasInstructions}}<h2 class="meta__title">Work instructions</h2><ul class="toc">{{#instructions}}<li><a href="{{url}}">{{text}}</a></li>{{/instructions}}</ul>{{/hasInstructions}}
       {{#hasTOC}}
       <h2 class="meta__title">On this page</h2>
       <ul class="toc">{{#toc}}<li class="toc__level-{{level}}"><a href="#{{anchor}}">{{text}}</a></li>{{/toc}}</ul>
@@ -239,6 +260,10 @@ enum DefaultTheme {
     </table>
   </section>
   {{/isCommitted}}
+  <nav class="pager" aria-label="Previous and next in this process">
+    {{#previous}}<a class="pager__previous" href="{{url}}" rel="prev"><span class="muted">Previous</span><br>{{text}}</a>{{/previous}}
+    {{#next}}<a class="pager__next" href="{{url}}" rel="next"><span class="muted">Next</span><br>{{text}}</a>{{/next}}
+  </nav>
   <p class="source muted">Source: <code>{{sourcePath}}</code></p>
 </article>
 
@@ -290,6 +315,21 @@ enum DefaultTheme {
   }
   process.addEventListener("change", apply);
   owner.addEventListener("change", apply);
+})();
+
+"""#,
+        "print.js": #"""
+// The printed footer says when the copy was printed: the reader's date at print time (the build's date without JS).
+(function () {
+  "use strict";
+  function stamp() {
+    var d = new Date();
+    var months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    document.querySelectorAll(".print-date").forEach(function (el) {
+      el.textContent = d.getDate() + " " + months[d.getMonth()] + " " + d.getFullYear();
+    });
+  }
+  window.addEventListener("beforeprint", stamp);
 })();
 
 """#,
@@ -601,6 +641,43 @@ h2 { font-size: 1.35rem; margin-top: 2rem; }
 .diff__line--removed mark, .diff__line--added mark { background: rgba(0,0,0,.12); color: inherit; font-weight: 700; }
 .diff__sign { display: inline-block; width: 1.2em; color: var(--muted); }
 @media print { .sop-revision.sop--obsolete .prose { background: none; } .watermark { border: 2px solid #000; } }
+
+/* Process maps, stages, pager, lists. */
+.process-map-figure { margin: 1.5rem 0; max-width: 36rem; }
+.process-map-figure figcaption { font-size: 0.85rem; color: var(--muted); }
+.process-map__box { fill: var(--panel); stroke: var(--accent); stroke-width: 2; }
+.process-map__box--terminal { fill: var(--bg); stroke-dasharray: 6 3; }
+.process-map a:hover .process-map__box, .process-map a:focus .process-map__box { fill: var(--current-bg); }
+.process-map a:focus-visible .process-map__box { stroke: var(--focus); stroke-width: 4; }
+.process-map__text { fill: var(--fg); font: 15px var(--sans); }
+.process-map__arrow { stroke: var(--fg); stroke-width: 2; }
+.process-map__arrowhead { fill: var(--fg); }
+.stages { padding-left: 1.4rem; }
+.stage { margin: 0.5rem 0; }
+.stage__instructions { list-style: none; padding-left: 1rem; margin: 0.3rem 0; }
+.stage__instructions:empty { display: none; }
+.pager { display: flex; justify-content: space-between; gap: 1rem; margin: 2rem 0 1rem; border-top: 1px solid var(--line); padding-top: 1rem; }
+.pager a { text-decoration: none; max-width: 48%; }
+.pager__next { margin-left: auto; text-align: right; }
+.link-list { columns: 2 16rem; }
+.sop__parent { font-style: italic; }
+.print-header, .print-footer { display: none; }
+
+/* Print: an SOP on paper says what it is, which revision, and that the paper copy is uncontrolled. */
+@media print {
+  @page { margin: 22mm 16mm 20mm; }
+  html { font-size: 11pt; color: #000; background: #fff; }
+  .print-header, .print-footer { display: block; position: fixed; left: 0; right: 0; font-size: 9pt; color: #000; }
+  .print-header { top: -14mm; display: flex; justify-content: space-between; border-bottom: 1px solid #000; padding-bottom: 2mm; }
+  .print-footer { bottom: -14mm; border-top: 1px solid #000; padding-top: 2mm; }
+  .pager, .breadcrumbs, .sop__meta .toc, .site-nav, .reviews, .revisions, .source, .notice--warning.site-notice { display: none !important; }
+  .badge { border: 1px solid #000; background: none !important; color: #000 !important; }
+  .prose a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 0.85em; }
+  time[datetime]::after { content: ""; }
+  .process-map__box { fill: #fff; stroke: #000; }
+  .process-map__text { fill: #000; }
+}
+.nav__instructions { margin: 0.1rem 0 0.3rem 0.6rem !important; font-size: 0.88rem; }
 
 """#,
     ]

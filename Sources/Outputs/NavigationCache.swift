@@ -9,7 +9,8 @@ struct NavigationCache: Sendable {
     private struct Entry: Sendable {
         let process: ProcessSection
         let url: String
-        let pageURLs: [(permalink: String, title: String, url: String)]
+        /// The process's pages in reading order; work instructions carry their procedure's permalink.
+        let pageURLs: [(permalink: String, title: String, url: String, parent: String?)]
     }
 
     init(site: Site) {
@@ -22,8 +23,13 @@ struct NavigationCache: Sendable {
             byFolder[folder] = site.processes.map { process in
                 // Every page in `folder` sees the same relative URLs; compute them from a name no slug can take.
                 let from = folder.isEmpty ? "/" : folder + "\u{1}/"
+                // Work instructions nest under the procedure whose step they detail (`parent:`), as on the process page.
+                let byID = Dictionary(process.pages.map { ($0.document.id, $0.permalink) }, uniquingKeysWith: { first, _ in first })
                 return Entry(process: process, url: Permalink.relative(from: from, to: process.permalink),
-                             pageURLs: process.pages.map { ($0.permalink, $0.document.title, Permalink.relative(from: from, to: $0.permalink)) })
+                             pageURLs: process.pages.filter { !$0.isObsolete }.map { page in
+                                 let parent = page.document.kind == .workInstruction ? page.document.parent.flatMap { byID[$0] } : nil
+                                 return (page.permalink, page.document.title, Permalink.relative(from: from, to: page.permalink), parent)
+                             })
             }
         }
         self.byFolder = byFolder
@@ -41,10 +47,14 @@ struct NavigationCache: Sendable {
         let entries = byFolder[Self.folder(of: permalink)] ?? []
         return entries.map { entry in
             let isCurrent = current == entry.process.permalink || entry.process.pages.contains { $0.permalink == current }
-            return NavigationItem(title: entry.process.title, url: entry.url, isCurrent: isCurrent,
-                                  pages: !isCurrent ? [] : entry.pageURLs.map {
-                                      NavigationItem(title: $0.title, url: $0.url, isCurrent: $0.permalink == current, pages: [])
-                                  })
+            guard isCurrent else { return NavigationItem(title: entry.process.title, url: entry.url, isCurrent: false, pages: []) }
+            let top = entry.pageURLs.filter { $0.parent == nil }
+            return NavigationItem(title: entry.process.title, url: entry.url, isCurrent: true, pages: top.map { page in
+                NavigationItem(title: page.title, url: page.url, isCurrent: page.permalink == current,
+                               pages: entry.pageURLs.filter { $0.parent == page.permalink }.map {
+                                   NavigationItem(title: $0.title, url: $0.url, isCurrent: $0.permalink == current, pages: [])
+                               })
+            })
         }
     }
 }

@@ -42,6 +42,7 @@ public struct SiteRenderer: Sendable {
         }
         files.append(try page(library, navigation, site, "layouts/search", SearchPageView(pages: site.pages.map { row($0, from: "/search/") }),
                               title: "Search", permalink: "/search/"))
+        files += try listPages(site, library: library, navigation: navigation)
         files.append(try page(library, navigation, site, "layouts/dashboard", dashboardView(site), title: "Review dashboard",
                               permalink: "/reviews/", scripts: ["dashboard.js"]))
         files.append(OutputFile(path: "review.json", bytes: ReviewOutputs.json(site)))
@@ -104,7 +105,7 @@ public struct SiteRenderer: Sendable {
             chunk.searchEntries.append(SearchIndex.Entry(page: sop, headings: rendered.value.headings.map(\.text), text: rendered.value.plainText))
             chunk.files.append(try page(library, navigation, site, "layouts/sop", sopView(sop, rendered: rendered.value, site: site),
                                         title: "\(sop.document.title) (\(sop.document.id))", permalink: sop.permalink,
-                                        description: sop.document.scope ?? ""))
+                                        description: sop.document.scope ?? "", scripts: ["print.js"]))
         }
         return chunk
     }
@@ -117,7 +118,7 @@ public struct SiteRenderer: Sendable {
     }
 
     /// One page: its template rendered, then wrapped in the layout.
-    private func page(_ library: MustacheLibrary, _ navigation: NavigationCache, _ site: Site, _ template: String, _ view: Any,
+    func page(_ library: MustacheLibrary, _ navigation: NavigationCache, _ site: Site, _ template: String, _ view: Any,
                       title: String, permalink: String, description: String = "", scripts: [String] = []) throws(OutputError) -> OutputFile {
         let content = try render(library, template, view)
         let layout = LayoutView(siteTitle: site.config.title, pageTitle: title, root: Self.root(from: permalink), content: content,
@@ -160,6 +161,11 @@ public struct SiteRenderer: Sendable {
     func renderBody(_ document: Document, permalink: String, site: Site) -> Diagnosed<RenderedMarkdown> {
         var problems: [Diagnostic] = []
         let rendered = markdown.render(document.body, firstLine: document.bodyFirstLine, dropLeadingTitle: document.bodyStartsWithTitle) { link in
+            if link.isImage, link.text.trimmingCharacters(in: .whitespaces).isEmpty {
+                problems.append(.warning("image.missing-alt", "image \"\(link.destination)\" has no alt text, so readers of screen readers miss it",
+                                         at: SourceLocation(document.path, line: link.line),
+                                         fix: "describe the picture between the brackets: ![Refund approval flow](\(link.destination))"))
+            }
             switch site.resolve(link.destination, from: document.path) {
             case .external:
                 return nil
@@ -196,7 +202,8 @@ public struct SiteRenderer: Sendable {
         PageRow(id: sop.document.id, title: sop.document.title, url: Permalink.relative(from: permalink, to: sop.permalink),
                 kind: sop.document.kind == .procedure ? "" : sop.document.kind.label, owner: ownerName(sop), badge: badge(sop.review),
                 lastChange: sop.lastChange?.day.long ?? "not committed", isObsolete: sop.isObsolete,
-                status: sop.isObsolete ? (sop.supersededBy.isEmpty ? "Retired" : "Superseded") : "")
+                status: sop.isObsolete ? (sop.supersededBy.isEmpty ? "Retired" : "Superseded") : "",
+                ownerURL: sop.document.owner.map { Permalink.relative(from: permalink, to: Self.ownerPermalink($0)) } ?? "")
     }
 
     /// The owner's name from the owners file, else the handle as written, else "".
@@ -225,7 +232,9 @@ public struct SiteRenderer: Sendable {
                            stakeholders: document?.stakeholders ?? [], hasStakeholders: !(document?.stakeholders.isEmpty ?? true),
                            outcome: document?.outcome ?? "", owner: document?.owner ?? "",
                            pages: process.pages.map { row($0, from: process.permalink) },
-                           hasDefinition: document?.start != nil || document?.end != nil || document?.outcome != nil)
+                           hasDefinition: document?.start != nil || document?.end != nil || document?.outcome != nil,
+                           stages: stages(of: process, from: process.permalink), diagram: diagram(of: process),
+                           ownerURL: document?.owner.map { Permalink.relative(from: process.permalink, to: Self.ownerPermalink($0)) } ?? "")
     }
 
     func sopView(_ sop: SOPPage, rendered: RenderedMarkdown, site: Site) -> SOPView {
@@ -238,6 +247,7 @@ public struct SiteRenderer: Sendable {
         let successors = sop.supersededBy.map { id in
             LinkView(text: id, url: site.permalink(ofID: id).map { Permalink.relative(from: sop.permalink, to: $0) } ?? "")
         }
+        let neighbours = self.neighbours(of: sop, in: site)
         let lastReview = sop.lastReview.map { review in
             ReviewView(day: review.day.long, dayISO: review.day.iso, reviewer: review.reviewer ?? "", shortID: review.shortID ?? "",
                        evidence: Self.evidence(review), note: review.note ?? "")
@@ -276,7 +286,18 @@ public struct SiteRenderer: Sendable {
                            evidence: Self.evidence(review), note: review.note ?? "")
             },
             sourcePath: document.path.value, hasSuccessors: !successors.isEmpty,
-            hasReviews: sop.reviews.contains { $0.kind == .trailer })
+            hasReviews: sop.reviews.contains { $0.kind == .trailer },
+            lastChangedAgo: sop.lastChange.map { Self.ago($0.day, now: site.now) } ?? "", printedOn: site.now.long,
+            previous: neighbours.previous, next: neighbours.next,
+            parentLink: document.parent.flatMap { id in
+                site.permalink(ofID: id).map { LinkView(text: site.pages.first { $0.document.id == id }?.document.title ?? id,
+                                                        url: Permalink.relative(from: sop.permalink, to: $0)) }
+            },
+            instructions: site.pages.filter { $0.document.parent == document.id && $0.document.kind == .workInstruction }.map {
+                LinkView(text: $0.document.title, url: Permalink.relative(from: sop.permalink, to: $0.permalink))
+            },
+            tagLinks: document.tags.map { LinkView(text: $0, url: Permalink.relative(from: sop.permalink, to: Self.tagPermalink($0))) },
+            ownerURL: document.owner.map { Permalink.relative(from: sop.permalink, to: Self.ownerPermalink($0)) } ?? "")
     }
 
     /// How a review is evidenced, in words.

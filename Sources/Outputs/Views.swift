@@ -50,6 +50,7 @@ struct NavigationItem: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
+        case "hasPages": !pages.isEmpty
         case "title": present(self.title)
         case "url": present(self.url)
         case "isCurrent": present(self.isCurrent)
@@ -89,6 +90,7 @@ struct PageRow: TemplateView {
     let lastChange: String
     let isObsolete: Bool
     let status: String
+    let ownerURL: String
 
     func child(named name: String) -> Any? {
         switch name {
@@ -101,6 +103,7 @@ struct PageRow: TemplateView {
         case "lastChange": present(self.lastChange)
         case "isObsolete": present(self.isObsolete)
         case "status": present(self.status)
+        case "ownerURL": present(self.ownerURL)
         default: nil
         }
     }
@@ -161,6 +164,9 @@ struct ProcessView: TemplateView {
     let owner: String
     let pages: [PageRow]
     let hasDefinition: Bool
+    let stages: [StageView]
+    let diagram: String
+    let ownerURL: String
 
     func child(named name: String) -> Any? {
         switch name {
@@ -174,6 +180,9 @@ struct ProcessView: TemplateView {
         case "owner": present(self.owner)
         case "pages": present(self.pages)
         case "hasDefinition": present(self.hasDefinition)
+        case "stages": present(self.stages)
+        case "diagram": present(self.diagram)
+        case "ownerURL": present(self.ownerURL)
         default: nil
         }
     }
@@ -300,6 +309,14 @@ struct SOPView: TemplateView {
     let sourcePath: String
     let hasSuccessors: Bool
     let hasReviews: Bool
+    let lastChangedAgo: String
+    let printedOn: String
+    let previous: LinkView?
+    let next: LinkView?
+    let parentLink: LinkView?
+    let instructions: [LinkView]
+    let tagLinks: [LinkView]
+    let ownerURL: String
 
     func child(named name: String) -> Any? {
         switch name {
@@ -343,6 +360,15 @@ struct SOPView: TemplateView {
         case "hasSuccessors": present(self.hasSuccessors)
         case "hasReviews": present(self.hasReviews)
         case "historyUnknown": present(self.historyUnknown)
+        case "lastChangedAgo": present(self.lastChangedAgo)
+        case "hasInstructions": !instructions.isEmpty
+        case "printedOn": present(self.printedOn)
+        case "previous": present(self.previous)
+        case "next": present(self.next)
+        case "parentLink": present(self.parentLink)
+        case "instructions": present(self.instructions)
+        case "tagLinks": present(self.tagLinks)
+        case "ownerURL": present(self.ownerURL)
         default: nil
         }
     }
@@ -562,6 +588,43 @@ struct RevisionView: TemplateView {
         case "previousRevision": present(self.previousRevision)
         case "added": present(self.added)
         case "removed": present(self.removed)
+        default: nil
+        }
+    }
+}
+
+struct StageView: TemplateView {
+    let number: Int
+    let row: PageRow
+    let instructions: [PageRow]
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "number": present(self.number)
+        case "row": present(self.row)
+        case "instructions": present(self.instructions)
+        default: nil
+        }
+    }
+}
+
+/// A list page: tag, owner, recently changed.
+struct ListPageView: TemplateView {
+    let eyebrow: String
+    let title: String
+    let lead: String
+    let pages: [PageRow]
+    let links: [LinkView]
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "hasPages": !pages.isEmpty
+        case "hasLinks": !links.isEmpty
+        case "eyebrow": present(self.eyebrow)
+        case "title": present(self.title)
+        case "lead": present(self.lead)
+        case "pages": present(self.pages)
+        case "links": present(self.links)
         default: nil
         }
     }

@@ -102,7 +102,7 @@ import TestSupport
         let built = try await build(try storyRepository(), now: "2024-10-15")
         let html = try built.text("finance/refund/index.html")
         #expect(html.contains("Rev 2"))
-        #expect(html.contains("Last changed <time datetime=\"2024-05-01T08:00:00+08:00\""))
+        #expect(html.contains("Last changed 5 months ago (<time datetime=\"2024-05-01T08:00:00+08:00\""))
         #expect(html.contains("1 May 2024"))
         #expect(html.contains("badge--overdue"))
         #expect(html.contains("data-review-due=\"2024-09-02\""))
@@ -113,6 +113,36 @@ import TestSupport
         #expect(html.contains("Every 6 months (set on this page)"))
         // The relative link to another SOP points at its page, from this page's folder.
         #expect(html.contains("href=\"../../support/escalate/#steps\""))
+    }
+
+    @Test("reader navigation: process map, stages with work instructions, previous/next, tag, owner and recent pages")
+    func readerNavigation() async throws {
+        let repo = try GitFixture()
+        try repo.commit("add", by: .alice, at: "2025-01-10T09:00:00+00:00", write: [
+            "content/support/_process.md": "---\ntitle: Support\nstart: A customer writes\nend: The case is closed\nowner: dana\n---\n",
+            "content/support/b.md": "---\nid: SOP-2\ntitle: Second\norder: 2\nowner: dana\ntags: [refunds]\n---\nTwo.\n",
+            "content/support/a.md": "---\nid: SOP-1\ntitle: First\norder: 1\ntags: [refunds, payments]\n---\nOne.\n\n![](flow.svg)\n",
+            "content/support/wi.md": "---\nid: WI-1\ntitle: Tricky step\ntype: work-instruction\nparent: SOP-1\n---\nDetail.\n",
+            "content/support/flow.svg": "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        ])
+        let built = try await build(repo, now: "2025-04-10")
+        #expect(built.report.diagnostics.contains { $0.code == "image.missing-alt" && $0.location.description == "content/support/a.md:9" })
+        let process = try built.text("support/index.html")
+        #expect(process.contains("<svg class=\"process-map\""))
+        #expect(process.contains("Start: A customer writes"))
+        #expect(process.range(of: "First")!.lowerBound < process.range(of: "Second")!.lowerBound)
+        #expect(process.contains("<span class=\"kind\">Work instruction</span> <a href=\"wi/\">Tricky step</a>"))
+        let first = try built.text("support/a/index.html")
+        #expect(first.contains("rel=\"next\""))
+        #expect(first.contains("Tricky step"))
+        #expect(first.contains("Last changed 3 months ago"))
+        let instruction = try built.text("support/wi/index.html")
+        #expect(instruction.contains("Details one step of <a href=\"../a/\">First</a>"))
+        #expect(try built.text("tags/refunds/index.html").contains("Second"))
+        #expect(try built.text("owners/dana/index.html").contains("First"))  // inherited from the process
+        #expect(try built.text("recent/index.html").contains("Tricky step"))
+        let printed = try built.text("support/b/index.html")
+        #expect(printed.contains("Uncontrolled copy when printed"))
     }
 
     @Test("the home page lists processes and their procedures; a process page shows its definition")

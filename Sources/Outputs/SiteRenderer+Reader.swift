@@ -1,0 +1,109 @@
+import Documents
+import Mustache
+import SiteModel
+import SOPCore
+
+/// Reader navigation: process maps, previous/next, work instructions under their procedures, tag, owner and
+/// recently-changed pages.
+extension SiteRenderer {
+    /// Site-relative URL of an owner's page.
+    static func ownerPermalink(_ handle: String) -> String { "/owners/\(Permalink.slug(handle))/" }
+    /// Site-relative URL of a tag's page.
+    static func tagPermalink(_ tag: String) -> String { "/tags/\(Permalink.slug(tag))/" }
+
+    /// A process's procedures in order, each with the work instructions that detail its steps (`parent:`); a work
+    /// instruction whose parent is not in the process is a stage of its own.
+    func stages(of process: ProcessSection, from permalink: String) -> [StageView] {
+        let procedureIDs = Set(process.pages.filter { $0.document.kind != .workInstruction }.map(\.document.id))
+        let nested = process.pages.filter { $0.document.kind == .workInstruction && $0.document.parent.map(procedureIDs.contains) == true }
+        let nestedIDs = Set(nested.map(\.document.id))
+        let top = process.pages.filter { !nestedIDs.contains($0.document.id) && !$0.isObsolete }
+        return top.enumerated().map { index, page in
+            StageView(number: index + 1, row: row(page, from: permalink),
+                      instructions: nested.filter { $0.document.parent == page.document.id }.map { row($0, from: permalink) })
+        }
+    }
+
+    /// The process map as inline SVG.
+    func diagram(of process: ProcessSection) -> String {
+        let top = stages(of: process, from: process.permalink)
+        return ProcessDiagram.svg(title: process.title, start: process.document?.start, end: process.document?.end,
+                                  stages: top.map { ("\($0.number). \($0.row.title)", $0.row.url) })
+    }
+
+    /// Previous and next page in the process's reading order (stages, each followed by its work instructions).
+    func neighbours(of sop: SOPPage, in site: Site) -> (previous: LinkView?, next: LinkView?) {
+        guard let process = site.processes.first(where: { $0.key == sop.document.processKey }) else { return (nil, nil) }
+        let order = stages(of: process, from: "/").flatMap { stage in [stage.row.id] + stage.instructions.map(\.id) }
+        guard let index = order.firstIndex(of: sop.document.id) else { return (nil, nil) }
+        func link(_ position: Int) -> LinkView? {
+            guard order.indices.contains(position), let page = process.pages.first(where: { $0.document.id == order[position] }) else { return nil }
+            return LinkView(text: page.document.title, url: Permalink.relative(from: sop.permalink, to: page.permalink))
+        }
+        return (link(index - 1), link(index + 1))
+    }
+
+    /// "today", "3 days ago", "2 months ago", "1 year ago": from the build's `now`, so the text is deterministic;
+    /// the absolute date stays beside it.
+    static func ago(_ day: Day, now: Day) -> String {
+        let days = day.days(until: now)
+        switch days {
+        case ..<1: return "today"
+        case 1: return "yesterday"
+        case 2..<31: return "\(days) days ago"
+        case 31..<365:
+            let months = max(1, days / 30)
+            return months == 1 ? "1 month ago" : "\(months) months ago"
+        default:
+            let years = days / 365
+            return years == 1 ? "1 year ago" : "\(years) years ago"
+        }
+    }
+
+    /// Tag, owner and recently-changed pages.
+    func listPages(_ site: Site, library: MustacheLibrary, navigation: NavigationCache) throws(OutputError) -> [OutputFile] {
+        var files: [OutputFile] = []
+        let live = site.pages.filter { !$0.isObsolete }
+
+        var byTag: [String: [SOPPage]] = [:]
+        for page in live { for tag in page.document.tags { byTag[Permalink.slug(tag), default: []].append(page) } }
+        let tagNames = Dictionary(live.flatMap(\.document.tags).map { (Permalink.slug($0), $0) }, uniquingKeysWith: { first, _ in first })
+        for key in byTag.keys.sorted() {
+            let permalink = "/tags/\(key)/"
+            let pages = byTag[key] ?? []
+            files.append(try page(library, navigation, site, "layouts/list", ListPageView(
+                eyebrow: "Tag", title: tagNames[key] ?? key, lead: "\(pages.count) SOP\(pages.count == 1 ? "" : "s") tagged \(tagNames[key] ?? key).",
+                pages: pages.map { row($0, from: permalink) }, links: []), title: "Tag: \(tagNames[key] ?? key)", permalink: permalink))
+        }
+        files.append(try page(library, navigation, site, "layouts/list", ListPageView(
+            eyebrow: "Index", title: "Tags", lead: "Every tag used on an SOP.", pages: [],
+            links: byTag.keys.sorted().map { LinkView(text: "\(tagNames[$0] ?? $0) (\(byTag[$0]?.count ?? 0))", url: "\($0)/") }),
+            title: "Tags", permalink: "/tags/"))
+
+        var byOwner: [String: [SOPPage]] = [:]
+        for page in live { if let owner = page.document.owner { byOwner[owner, default: []].append(page) } }
+        for handle in byOwner.keys.sorted() {
+            let permalink = Self.ownerPermalink(handle)
+            let pages = ReviewOutputs.byUrgency(byOwner[handle] ?? [])
+            let owner = site.owners[handle]
+            let overdue = pages.filter { $0.review.state == .overdue }.count
+            files.append(try page(library, navigation, site, "layouts/list", ListPageView(
+                eyebrow: owner?.team ?? "Owner", title: owner?.name ?? handle,
+                lead: "Accountable for \(pages.count) SOP\(pages.count == 1 ? "" : "s"), \(overdue) overdue for review. Most urgent first.",
+                pages: pages.map { row($0, from: permalink) }, links: []), title: "Owner: \(owner?.name ?? handle)", permalink: permalink))
+        }
+        files.append(try page(library, navigation, site, "layouts/list", ListPageView(
+            eyebrow: "Index", title: "Owners", lead: "Who is accountable for which SOPs.", pages: [],
+            links: byOwner.keys.sorted { ((site.owners[$0]?.name ?? $0), $0) < ((site.owners[$1]?.name ?? $1), $1) }.map {
+                LinkView(text: "\(site.owners[$0]?.name ?? $0) (\(byOwner[$0]?.count ?? 0))", url: Permalink.percentEncode(Permalink.slug($0)) + "/")
+            }), title: "Owners", permalink: "/owners/"))
+
+        let recent = live.filter { $0.lastChange != nil }.sorted {
+            ($0.lastChange!.instant.secondsSinceEpoch, $0.document.id) > ($1.lastChange!.instant.secondsSinceEpoch, $1.document.id)
+        }.prefix(50)
+        files.append(try page(library, navigation, site, "layouts/list", ListPageView(
+            eyebrow: "Index", title: "Recently changed", lead: "The 50 SOPs changed most recently, newest first.",
+            pages: recent.map { row($0, from: "/recent/") }, links: []), title: "Recently changed", permalink: "/recent/"))
+        return files
+    }
+}
