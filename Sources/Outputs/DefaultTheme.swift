@@ -193,8 +193,8 @@ enum DefaultTheme {
   <nav class="breadcrumbs" aria-label="Breadcrumb">
     <ol><li><a href="{{root}}">Home</a></li>{{#hasProcess}}<li><a href="{{processURL}}">{{processTitle}}</a></li>{{/hasProcess}}</ol>
   </nav>
-  <div class="print-header" aria-hidden="true"><span>{{id}} · {{title}}</span><span>{{#isCommitted}}Rev {{revision}}{{/isCommitted}}{{#effectiveDate}} · Effective {{effectiveDate}}{{/effectiveDate}}</span></div>
-  <div class="print-footer" aria-hidden="true">Uncontrolled copy when printed — printed <span class="print-date" data-printed="{{printedOn}}">{{printedOn}}</span>{{#nextDue}}; next review due {{nextDue}}{{/nextDue}}. Check the live version before use.</div>
+  <div class="print-header" aria-hidden="true"><span class="print-header__left">{{id}} · {{title}}</span><span class="print-header__right">{{#isCommitted}}Rev {{revision}}{{/isCommitted}}{{#effectiveDate}} · Effective {{effectiveDate}}{{/effectiveDate}}</span></div>
+  <div class="print-footer" aria-hidden="true">Uncontrolled copy when printed — printed <span class="print-date">{{printedOn}}</span>{{#nextDue}}; next review due {{nextDue}}{{/nextDue}}. Check the live version before use.</div>
   <header class="sop__header">
     <p class="eyebrow"><span class="sop__id">{{id}}</span> · {{kind}}{{#isCommitted}} · Rev {{revision}}{{/isCommitted}}</p>
     <h1>{{title}}</h1>
@@ -319,17 +319,40 @@ enum DefaultTheme {
 
 """#,
         "print.js": #"""
-// The printed footer says when the copy was printed: the reader's date at print time (the build's date without JS).
+// Printed SOPs repeat their identity on every page and say when they were printed: the header and footer bands of the
+// page become @page margin boxes (CSSOM rules in the site's own stylesheet, which the Content-Security-Policy allows),
+// with the reader's date. Without JavaScript, the bands print once, at the top and the end.
 (function () {
   "use strict";
-  function stamp() {
-    var d = new Date();
-    var months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-    document.querySelectorAll(".print-date").forEach(function (el) {
-      el.textContent = d.getDate() + " " + months[d.getMonth()] + " " + d.getFullYear();
-    });
+  var header = document.querySelector(".print-header");
+  var footer = document.querySelector(".print-footer");
+  var sheet = Array.prototype.find.call(document.styleSheets, function (s) { return /style\.css$/.test(s.href || ""); });
+  if (!header || !footer || !sheet) return;
+  var months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+  var ruleIndex = -1;
+  function css(text) {
+    return '"' + text.replace(/\s+/g, " ").trim().replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"';
   }
-  window.addEventListener("beforeprint", stamp);
+  function install() {
+    var d = new Date();
+    var date = d.getDate() + " " + months[d.getMonth()] + " " + d.getFullYear();
+    document.querySelectorAll(".print-date").forEach(function (el) { el.textContent = date; });
+    var left = header.querySelector(".print-header__left"), right = header.querySelector(".print-header__right");
+    var rule = "@page { margin: 18mm 14mm; " +
+      "@top-left { content: " + css(left ? left.textContent : "") + "; font-size: 9pt; } " +
+      "@top-right { content: " + css(right ? right.textContent : "") + "; font-size: 9pt; } " +
+      "@bottom-left { content: " + css(footer.textContent) + "; font-size: 8pt; } " +
+      "@bottom-right { content: counter(page) \" / \" counter(pages); font-size: 8pt; } }";
+    try {
+      if (ruleIndex >= 0) sheet.deleteRule(ruleIndex);
+      ruleIndex = sheet.insertRule(rule, sheet.cssRules.length);
+      document.documentElement.classList.add("print-boxes");
+    } catch (e) {
+      // A browser without margin boxes keeps the printed bands.
+    }
+  }
+  install();
+  window.addEventListener("beforeprint", install);
 })();
 
 """#,
@@ -665,11 +688,14 @@ h2 { font-size: 1.35rem; margin-top: 2rem; }
 
 /* Print: an SOP on paper says what it is, which revision, and that the paper copy is uncontrolled. */
 @media print {
-  @page { margin: 22mm 16mm 20mm; }
+  @page { margin: 12mm 14mm; }
   html { font-size: 11pt; color: #000; background: #fff; }
-  .print-header, .print-footer { display: block; position: fixed; left: 0; right: 0; font-size: 9pt; color: #000; }
-  .print-header { top: -14mm; display: flex; justify-content: space-between; border-bottom: 1px solid #000; padding-bottom: 2mm; }
-  .print-footer { bottom: -14mm; border-top: 1px solid #000; padding-top: 2mm; }
+  /* Without JavaScript the header opens and the footer closes the printout; print.js turns them into page margin
+     boxes, which repeat on every page (Chromium 131+, Firefox; others keep the fallback). */
+  .print-header, .print-footer { display: flex; justify-content: space-between; font-size: 9pt; color: #000; padding: 1.5mm 0; }
+  .print-header { border-bottom: 1px solid #000; margin-bottom: 4mm; }
+  .print-footer { display: block; border-top: 1px solid #000; margin-top: 4mm; }
+  .print-boxes .print-header, .print-boxes .print-footer { display: none; }
   .pager, .breadcrumbs, .sop__meta .toc, .site-nav, .reviews, .revisions, .source, .notice--warning.site-notice { display: none !important; }
   .badge { border: 1px solid #000; background: none !important; color: #000 !important; }
   .prose a[href^="http"]::after { content: " (" attr(href) ")"; font-size: 0.85em; }

@@ -19,8 +19,8 @@ enum ProcessDiagram {
         var out = "<svg class=\"process-map\" role=\"img\" aria-labelledby=\"process-map-title\" viewBox=\"0 0 \(width) \(height)\" "
             + "width=\"100%\" preserveAspectRatio=\"xMidYMin meet\" xmlns=\"http://www.w3.org/2000/svg\">"
             + "<title id=\"process-map-title\">\(escape("Process map: " + title + ", " + boxes.map(\.text).joined(separator: ", then ")))</title>"
-            + "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"5\" refY=\"9\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\">"
-            + "<path d=\"M0,0 L10,0 L5,10 z\" class=\"process-map__arrowhead\"/></marker></defs>"
+            + "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\">"
+            + "<path d=\"M0,0 L10,5 L0,10 z\" class=\"process-map__arrowhead\"/></marker></defs>"
         for (index, box) in boxes.enumerated() {
             let y = 2 + index * (boxHeight + gap)
             let lines = wrap(box.text, width: 58, maxLines: 2)

@@ -230,7 +230,7 @@ public struct SiteRenderer: Sendable {
         let document = process.document
         return ProcessView(title: process.title, html: html, start: document?.start ?? "", end: document?.end ?? "",
                            stakeholders: document?.stakeholders ?? [], hasStakeholders: !(document?.stakeholders.isEmpty ?? true),
-                           outcome: document?.outcome ?? "", owner: document?.owner ?? "",
+                           outcome: document?.outcome ?? "", owner: document?.owner.map { site.owners[$0]?.name ?? $0 } ?? "",
                            pages: process.pages.map { row($0, from: process.permalink) },
                            hasDefinition: document?.start != nil || document?.end != nil || document?.outcome != nil,
                            stages: stages(of: process, from: process.permalink), diagram: diagram(of: process),
