@@ -26,11 +26,13 @@ public struct SiteConfig: Sendable {
     public var allowRawHTML = false
     /// Repository-relative owners file; nil: `owners.yml` in the content folder, else at the repository root.
     public var ownersFile: RepoPath?
+    /// Repository-relative theme folder whose templates and assets override the built-in theme's by name.
+    public var themeFolder: RepoPath?
 
     public init() {}
 
     /// Keys read from `sopsite.yml`, with the nested ones under their group.
-    public static let knownKeys: Set<String> = ["title", "base_url", "content", "output", "timezone", "review", "markdown", "owners"]
+    public static let knownKeys: Set<String> = ["title", "base_url", "content", "output", "timezone", "review", "markdown", "owners", "theme"]
     static let reviewKeys: Set<String> = ["default_interval", "by_criticality", "due_soon", "ignore_revs_file"]
     static let markdownKeys: Set<String> = ["allow_raw_html"]
 
@@ -65,6 +67,12 @@ public struct SiteConfig: Sendable {
             if let path = relativeFolder(owners) { config.ownersFile = path } else {
                 error("config.owners", "owners \"\(owners)\" must be a file inside the repository", fields.lines["owners"],
                       "write a relative path such as owners.yml")
+            }
+        }
+        if let theme = fields.string("theme") {
+            if let path = relativeFolder(theme) { config.themeFolder = path } else {
+                error("config.theme", "theme \"\(theme)\" must be a folder inside the repository", fields.lines["theme"],
+                      "write a relative path such as theme")
             }
         }
         if let zone = fields.string("timezone") {

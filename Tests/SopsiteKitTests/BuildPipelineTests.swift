@@ -387,3 +387,24 @@ import TestSupport
         #expect(unborn.diagnostics.map(\.code) == ["history.no-commits"])
     }
 }
+
+/// A site's own theme folder overrides templates, partials and assets of the built-in theme by name.
+@Suite struct ThemeOverrideTests {
+    @Test("theme: in sopsite.yml overrides a partial and an asset; everything else stays built in")
+    func override() async throws {
+        let repo = try GitFixture()
+        try repo.commit("add", by: .alice, at: "2025-01-10T09:00:00+00:00", write: [
+            "content/a/x.md": "---\nid: A-1\ntitle: Alpha\n---\nBody\n", "sopsite.yml": "theme: brand\n",
+            "brand/partials/badge.mustache": "<strong class=\"brand-badge\">{{label}}</strong>\n",
+            "brand/assets/style.css": "body { color: rebeccapurple; }\n",
+        ])
+        let out = try TemporaryDirectory(prefix: "sopsite-out")
+        let report = await BuildPipeline.run(BuildRequest(repository: repo.path, output: out.path + "/site", now: .day(Day(2025, 2, 1))))
+        #expect(report.succeeded, "\(report.diagnostics)")
+        let page = try String(contentsOfFile: out.path + "/site/a/x/index.html", encoding: .utf8)
+        #expect(page.contains("<strong class=\"brand-badge\">Current</strong>"))
+        #expect(page.contains("Document control"))
+        #expect(try String(contentsOfFile: out.path + "/site/assets/style.css", encoding: .utf8) == "body { color: rebeccapurple; }\n")
+        #expect(FileManager.default.fileExists(atPath: out.path + "/site/assets/search.js"))
+    }
+}
