@@ -10,7 +10,7 @@ BIN         := .build/release/sopsite
 
 PREFIX      ?= /usr/local
 
-.PHONY: serve build site test deps theme bench lint clean install
+.PHONY: serve build site test deps theme bench lint clean browser-test install
 
 # Installs the Debian packages sopsite links against, only when one is missing (needs root or sudo).
 deps:
@@ -30,10 +30,10 @@ build: deps theme
 site: build
 	$(BIN) build --out _site
 
-serve: site
-	@echo "Serving the sample knowledge base on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
-	@(command -v xdg-open >/dev/null 2>&1 && [ -n "$$DISPLAY" ] && (sleep 1; xdg-open http://$(HOST):$(PORT)/) &) ; \
-	python3 -m http.server $(PORT) --bind $(HOST) --directory _site
+# The preview server: builds the sample in memory, serves it, rebuilds and reloads the browser on every save
+# (opens the browser when there is a graphical session).
+serve: build
+	$(BIN) serve --host $(HOST) --port $(PORT)$(if $(DISPLAY)$(WAYLAND_DISPLAY), --open)
 
 install: build
 	install -d $(PREFIX)/bin
@@ -42,18 +42,15 @@ install: build
 lint:
 	@python3 scripts/embed-theme.py --check
 	@# One clock read per run, in the CLI (STYLE §6): no other Date(), TimeZone.current or Locale.current.
-	@if grep -rn -E 'Date\(\)|TimeZone\.current|Locale\.current' Sources --include=*.swift | grep -v -e '^Sources/sopsite/BuildCommand.swift' -e '^Sources/Outputs/DefaultTheme.swift'; then \
-	  echo "install: build
-	install -d $(PREFIX)/bin
-	install -m 755 $(BIN) $(PREFIX)/bin/sopsite
-
-lint: a clock or locale read outside the CLI (see README, Determinism)"; exit 1; fi
+	@if grep -rn -E 'Date\(\)|TimeZone\.current|Locale\.current' Sources --include=*.swift | grep -v -e '^Sources/sopsite/SourceOptions.swift' -e '^Sources/Outputs/DefaultTheme.swift'; then \
+	  echo "lint: a clock or locale read outside the CLI (see README, Determinism)"; exit 1; fi
 
 test: deps lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	@# The sample knowledge base must pass the CI gate (review states depend on today's date, so they do not fail it).
 	.build/debug/sopsite check --fail-on never
+	@$(MAKE) --no-print-directory browser-test
 
 # Benchmark against MkDocs, Hugo and Pagefind (never part of `make test`; about 30 min; knobs in bench/run.sh).
 bench: deps
@@ -61,3 +58,13 @@ bench: deps
 
 clean:
 	rm -rf .build _site
+
+# Search in a real headless Chromium (Tests/browser): builds the sample site with the debug binary that `test` built and
+# serves it on a free loopback port. Needs chromium, chromium-driver and Selenium in .venv; .ci/run sets them up.
+BROWSER_PYTHON ?= .venv/bin/python
+browser-test:
+	@if [ ! -x "$(BROWSER_PYTHON)" ] || ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then \
+	  echo "browser-test: needs chromium, chromium-driver and $(BROWSER_PYTHON) with selenium; .ci/run installs them:"; \
+	  echo "  apt-get install chromium chromium-driver python3-venv && python3 -m venv .venv &&"; \
+	  echo "  .venv/bin/pip install selenium==4.51.0 axe-selenium-python==2.1.6 axe-core-python==0.1.0"; exit 1; fi
+	PYTHONDONTWRITEBYTECODE=1 SOPSITE_BIN=$(CURDIR)/.build/debug/sopsite $(BROWSER_PYTHON) -m unittest discover -s Tests/browser -t Tests/browser -p 'test_*.py'

@@ -1,45 +1,445 @@
+import Documents
 import SiteModel
+import SOPCore
 
-/// `search-index.json`, first cut: one entry per SOP with its words; the client filters as you type.
+/// The search index under `search/`: a small manifest, then term, posting and document shards that the client loads
+/// only as a query needs them, so a 10,000-SOP site does not make a reader download the whole index up front.
 ///
-/// Shape (version 1): `{"version": 1, "pages": [{"id", "title", "process", "owner", "url", "state", "headings": [...],
-/// "text"}]}`, pages sorted by id; `url` is site-relative without the leading `/`, so the client can prefix the path
-/// to the site root from any page.
+/// Every file is `sopsiteSearchData("<name>",<JSON>);`: JSON (sorted keys) wrapped in one call, so the client can load
+/// it with a `<script>` element, which works from a static host and from `file://` alike (browsers refuse `fetch` on
+/// `file://`). The format is described in README.md ("Search index format"); `formatVersion` changes with it.
+///
+/// - `search/manifest.js`: version, counts, shard tables, stop words, facet values (processes, owners, kinds, states).
+/// - `search/terms-N.js`: a range of the sorted term list with each term's document frequency.
+/// - `search/postings-N.js`: for a range of term numbers, each term's postings (document number, weight).
+/// - `search/docs-N.js`: what a result shows (title, id, URL, metadata, short passages for excerpts).
+/// - `search/facets.js`: each document's process, owner, kind, review state and due day, for filters.
 public enum SearchIndex {
+    /// Version of the files' shapes, read by the client before anything else.
+    public static let formatVersion = 2
+    /// Shortest query word, in characters, that the client matches with one typo (README: "one typo tolerated for terms
+    /// of five letters or more").
+    static let typoMinimumLength = 5
+
+    /// Field weights: what a term found in a field adds to the term's weight for the document (at most 63). The
+    /// issue's order: exact SOP id > title > headings, scope and steps > body.
+    enum Weight {
+        /// The whole id (`sop-cs-001`) when front matter sets it; a path-derived id or a process key counts as `idPart`.
+        static let exactID = 60
+        /// A title of three words or fewer; longer titles weigh less, by the square root of 3 / words, so that a word
+        /// of "customer refund" counts more than one of "calculate and issue a partial refund".
+        static let title = 20
+        static let idPart = 8
+        static let tag = 6
+        static let heading = 5
+        static let scope = 5
+        static let step = 3
+        static let process = 2
+        static let owner = 2
+        /// Body words count by frequency: 1 occurrence 1, 2–3 → 2, 4–7 → 3, 8 and more → 4.
+        static let bodyMaximum = 4
+        /// Weights are one base-64 digit in the postings.
+        static let maximum = 63
+    }
+
+    /// How large shards grow before a new one starts, in bytes of JSON (a single term's postings may exceed it).
+    struct Layout: Sendable {
+        var termShardBytes = 16_384
+        var postingShardBytes = 32_768
+        var docShardBytes = 8_192
+        /// Most characters of passages kept per document for excerpts, and per passage.
+        var passageBudget = 900
+        var passageLength = 180
+
+        static let standard = Layout()
+    }
+
+    /// One searchable page (an SOP or a process) analysed for the index; made while its page is rendered, so the
+    /// work runs in the renderer's parallel chunks.
     public struct Entry: Sendable {
-        public let page: SOPPage
-        public let headings: [String]
-        public let text: String
-    }
-
-    struct File: Encodable {
-        let version: Int
-        let pages: [Page]
-    }
-
-    struct Page: Encodable {
         let id: String
         let title: String
-        let process: String
-        let owner: String
+        /// Site-relative URL without the leading `/`, percent-encoded (`customer-support/process-a-refund/`).
         let url: String
-        let state: String
-        let headings: [String]
-        let text: String
+        let kind: DocumentKind
+        let processKey: String?
+        /// Owner handle and display name (from the owners file, else the handle).
+        let owner: (handle: String, name: String)?
+        let tags: [String]
+        /// Review state and due day on the build's `now`; nil for a process page.
+        let state: ReviewState?
+        let due: Day?
+        /// `draft`, `retired` or `superseded`; nil for a document in force. Obsolete documents weigh half.
+        let lifecycle: String?
+        /// Short passages of the page's text, in reading order, for excerpts (scope first).
+        let passages: [String]
+        /// Each distinct term with its weight for this page (1...63), sorted by term (UTF-16 order).
+        let terms: [(term: String, weight: Int)]
+
+        /// An SOP page.
+        /// - Parameters:
+        ///   - headings: the rendered body's headings, in order.
+        ///   - plainText: the rendered body's text, blocks separated by newlines.
+        public init(sop: SOPPage, site: Site, headings: [String], plainText: String) {
+            let document = sop.document
+            let processTitle = site.processes.first { $0.key == document.processKey }?.title
+            let lifecycle: String? = !sop.supersededBy.isEmpty ? "superseded" : document.status == .effective ? nil : document.status.rawValue
+            // An id written in front matter is a document-control id people type; a derived one is the file's path.
+            let hasOwnID = document.id != document.contentPath
+            self.init(id: document.id, hasOwnID: hasOwnID, title: document.title, url: String(Permalink.encoded(sop.permalink).dropFirst()),
+                      kind: document.kind, processKey: document.processKey, processTitle: processTitle,
+                      owner: document.owner.map { ($0, sop.owner?.name ?? $0) }, tags: document.tags, scope: document.scope,
+                      state: sop.review.state, due: sop.review.nextDue, lifecycle: lifecycle, headings: headings,
+                      steps: Self.steps(inMarkdown: document.body), plainText: plainText, layout: .standard)
+        }
+
+        /// A process page: found by its title, key, outcome, start, end and text (its title counts once, as a title).
+        public init(process: ProcessSection, site: Site, headings: [String], plainText: String) {
+            let document = process.document
+            let summary = [document?.outcome, document?.start, document?.end].compactMap { $0 }.joined(separator: " ")
+            let owner = document?.owner.map { ($0, site.owners[$0]?.name ?? $0) }
+            self.init(id: process.key, hasOwnID: false, title: process.title, url: String(Permalink.encoded(process.permalink).dropFirst()),
+                      kind: .process, processKey: process.key, processTitle: nil, owner: owner, tags: document?.tags ?? [],
+                      scope: summary.isEmpty ? nil : summary, state: nil, due: nil, lifecycle: nil, headings: headings,
+                      steps: Self.steps(inMarkdown: document?.body ?? ""), plainText: plainText, layout: .standard)
+        }
+
+        init(id: String, hasOwnID: Bool, title: String, url: String, kind: DocumentKind, processKey: String?,
+             processTitle: String?, owner: (handle: String, name: String)?, tags: [String], scope: String?,
+             state: ReviewState?, due: Day?, lifecycle: String?, headings: [String], steps: [String], plainText: String,
+             layout: Layout) {
+            self.id = id
+            self.title = title
+            self.url = url
+            self.kind = kind
+            self.processKey = processKey
+            self.owner = owner
+            self.tags = tags
+            self.state = state
+            self.due = due
+            self.lifecycle = lifecycle
+            self.passages = Self.passages(scope: scope, plainText: plainText, headings: headings, layout: layout)
+
+            var weights: [String: Int] = [:]
+            func add(_ terms: some Sequence<String>, _ weight: Int) {
+                for term in Set(terms) { weights[term, default: 0] += weight }
+            }
+            let idTokens = SearchText.tokens(inFolded: SearchText.fold(id))
+            let wholeID = idTokens.count == 1 ? idTokens[0].compound ?? SearchText.stem(idTokens[0].parts[0]) : nil
+            if let wholeID, hasOwnID { add([wholeID], Weight.exactID) }
+            add(SearchText.terms(of: idTokens).filter { !hasOwnID || $0 != wholeID }, Weight.idPart)
+            let titleTerms = SearchText.terms(in: title)
+            let titleWords = Set(SearchText.terms(of: SearchText.tokens(inFolded: SearchText.fold(title)).map {
+                SearchText.Token(parts: $0.parts, compound: nil)
+            })).count
+            add(titleTerms, Int((Double(Weight.title) * (3.0 / Double(max(3, titleWords))).squareRoot()).rounded()))
+            add(tags.flatMap(SearchText.terms(in:)), Weight.tag)
+            add(headings.flatMap(SearchText.terms(in:)), Weight.heading)
+            add(scope.map(SearchText.terms(in:)) ?? [], Weight.scope)
+            add(steps.flatMap(SearchText.terms(in:)), Weight.step)
+            add(processTitle.map(SearchText.terms(in:)) ?? [], Weight.process)
+            add(owner.map { SearchText.terms(in: $0.handle + " " + $0.name) } ?? [], Weight.owner)
+            var frequency: [String: Int] = [:]
+            for term in SearchText.terms(in: plainText) { frequency[term, default: 0] += 1 }
+            for (term, count) in frequency {
+                weights[term, default: 0] += min(Weight.bodyMaximum, count >= 8 ? 4 : count >= 4 ? 3 : count >= 2 ? 2 : 1)
+            }
+            // A retired or superseded document stays findable, below the one in force.
+            let scale = lifecycle == "retired" || lifecycle == "superseded" ? 2 : 1
+            self.terms = weights.map { (term: $0.key, weight: max(1, min(Weight.maximum, $0.value) / scale)) }
+                .sorted { SearchText.utf16Less($0.term, $1.term) }
+        }
+
+        /// The text of ordered-list items in Markdown (an SOP's steps), link targets removed.
+        static func steps(inMarkdown markdown: String) -> [String] {
+            var steps: [String] = []
+            for line in markdown.split(whereSeparator: \.isNewline) {
+                let trimmed = line.drop { $0 == " " || $0 == "\t" }
+                let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
+                guard (1...3).contains(digits.count) else { continue }
+                let rest = trimmed.dropFirst(digits.count)
+                guard let marker = rest.first, marker == "." || marker == ")", rest.dropFirst().first == " " else { continue }
+                steps.append(Self.removingLinkTargets(String(rest.dropFirst(2))))
+            }
+            return steps
+        }
+
+        /// `[text](target)` → `[text]`, so URLs in steps do not count as step words.
+        static func removingLinkTargets(_ text: String) -> String {
+            var out = ""
+            var rest = Substring(text)
+            while let open = rest.range(of: "](") {
+                out += rest[..<open.lowerBound] + "]"
+                rest = rest[open.upperBound...]
+                if let close = rest.firstIndex(of: ")") { rest = rest[rest.index(after: close)...] }
+            }
+            return out + rest
+        }
+
+        /// Scope, then the text's blocks (headings left out), each cut at a word to `passageLength`, until
+        /// `passageBudget` characters.
+        static func passages(scope: String?, plainText: String, headings: [String], layout: Layout) -> [String] {
+            let headingSet = Set(headings)
+            var passages: [String] = []
+            var used = 0
+            for block in [scope ?? ""] + plainText.split(whereSeparator: \.isNewline).map(String.init) {
+                let text = block.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                guard text.count >= 12, !headingSet.contains(text), !passages.contains(text) else { continue }
+                let cut = Self.cut(text, to: layout.passageLength)
+                passages.append(cut)
+                used += cut.count
+                if used >= layout.passageBudget { break }
+            }
+            return passages
+        }
+
+        /// `text` cut at the last space before `limit` characters, with an ellipsis when cut.
+        static func cut(_ text: String, to limit: Int) -> String {
+            guard text.count > limit else { return text }
+            let head = text.prefix(limit)
+            let end = head.lastIndex(of: " ") ?? head.endIndex
+            return String(head[..<end]) + "…"
+        }
     }
 
-    /// Longest body text kept per page, in characters: enough for matching and excerpts, bounded for large SOPs.
-    static let textLimit = 4000
+    /// Builds the index files (paths under `search/`, sorted by path) for `entries` in any order: the same entries give
+    /// the same bytes. Cost: O(postings) plus sorting the terms.
+    static func build(_ site: Site, entries: [Entry]) -> [OutputFile] {
+        build(entries: entries, processes: site.processes.map { ($0.key, $0.title) }, now: site.now,
+              dueSoonDays: site.config.dueSoonDays, layout: .standard)
+    }
 
-    static func build(_ site: Site, entries: [Entry]) -> [UInt8] {
-        let processTitles = Dictionary(site.processes.map { ($0.key, $0.title) }, uniquingKeysWith: { first, _ in first })
-        let pages = entries.map { entry in
-            Page(id: entry.page.document.id, title: entry.page.document.title,
-                 process: entry.page.document.processKey.flatMap { processTitles[$0] } ?? "",
-                 owner: entry.page.document.owner ?? "", url: String(entry.page.permalink.dropFirst()),
-                 state: entry.page.review.state.rawValue, headings: entry.headings,
-                 text: String(entry.text.split(whereSeparator: \.isWhitespace).joined(separator: " ").prefix(textLimit)))
-        }.sorted { ($0.id, $0.url) < ($1.id, $1.url) }
-        return JSONOutput.encode(File(version: 1, pages: pages))
+    static func build(entries unsorted: [Entry], processes: [(key: String, title: String)], now: Day, dueSoonDays: Int,
+                      layout: Layout) -> [OutputFile] {
+        // Document numbers follow id order (then URL, which is unique), whatever order the renderer produced.
+        let entries = unsorted.sorted {
+            $0.id != $1.id ? SearchText.utf16Less($0.id, $1.id) : SearchText.utf16Less($0.url, $1.url)
+        }
+        let processNumber = Dictionary(processes.enumerated().map { ($0.element.key, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        // Owners by name, then handle; a handle named differently on two pages keeps the first name in id order.
+        var ownerNames: [String: String] = [:]
+        for entry in entries { if let owner = entry.owner, ownerNames[owner.handle] == nil { ownerNames[owner.handle] = owner.name } }
+        let owners = ownerNames.map { Manifest.Labelled(key: $0.key, label: $0.value) }.sorted {
+            $0.label != $1.label ? SearchText.utf16Less($0.label, $1.label) : SearchText.utf16Less($0.key, $1.key)
+        }
+        let ownerNumber = Dictionary(uniqueKeysWithValues: owners.enumerated().map { ($0.element.key, $0.offset) })
+        let kinds = DocumentKind.allCases
+        let states = ReviewState.allCases
+
+        // Postings: term → (document, weight), documents ascending because entries are walked in order; then the
+        // terms in UTF-16 order, numbered from 0.
+        var postingsByTerm: [String: [(document: Int, weight: Int)]] = [:]
+        for (number, entry) in entries.enumerated() {
+            for (term, weight) in entry.terms { postingsByTerm[term, default: []].append((number, weight)) }
+        }
+        let sorted = postingsByTerm.sorted { SearchText.utf16Less($0.key, $1.key) }
+        let terms = sorted.map(\.key)
+        let postings = sorted.map(\.value)
+
+        var files: [OutputFile] = []
+
+        // Term shards: ranges of the sorted term list.
+        var termShards: [Manifest.TermShard] = []
+        var start = 0
+        while start < terms.count {
+            var end = start
+            var bytes = 0
+            while end < terms.count, end == start || bytes < layout.termShardBytes {
+                bytes += terms[end].utf8.count + 4 + String(postings[end].count).count
+                end += 1
+            }
+            termShards.append(Manifest.TermShard(first: start == 0 ? "" : terms[start], start: start))
+            files.append(file("terms-\(termShards.count - 1)", TermShard(terms: Array(terms[start..<end]),
+                                                                        documents: postings[start..<end].map(\.count))))
+            start = end
+        }
+
+        // Posting shards: ranges of term numbers.
+        var postingStarts: [Int] = []
+        start = 0
+        while start < terms.count {
+            var end = start
+            var bytes = 0
+            var encoded: [String] = []
+            while end < terms.count, end == start || bytes < layout.postingShardBytes {
+                let list = Self.encode(postings[end])
+                bytes += list.utf8.count + 3
+                encoded.append(list)
+                end += 1
+            }
+            postingStarts.append(start)
+            files.append(file("postings-\(postingStarts.count - 1)", PostingShard(postings: encoded)))
+            start = end
+        }
+
+        // Document shards: a fixed number of documents each, from the average record size.
+        let records = entries.map { entry in
+            DocumentRecord(id: entry.id, title: entry.title, url: entry.url, kind: kinds.firstIndex(of: entry.kind) ?? 0,
+                           process: entry.processKey.flatMap { processNumber[$0] }, owner: entry.owner.flatMap { ownerNumber[$0.handle] },
+                           state: entry.state.flatMap { states.firstIndex(of: $0) }, due: entry.due?.iso,
+                           status: entry.lifecycle, tags: entry.tags, text: entry.passages)
+        }
+        let averageRecord = records.isEmpty ? 1 : records.map(\.estimatedBytes).reduce(0, +) / records.count
+        let docShardSize = max(1, min(256, layout.docShardBytes / max(1, averageRecord)))
+        for (number, first) in stride(from: 0, to: records.count, by: docShardSize).enumerated() {
+            files.append(file("docs-\(number)", DocumentShard(docs: Array(records[first..<min(first + docShardSize, records.count)]))))
+        }
+
+        files.append(file("facets", Facets(process: records.map(\.process), owner: records.map(\.owner), kind: records.map(\.kind),
+                                           state: records.map(\.state), due: entries.map { $0.due?.daysSinceEpoch })))
+
+        // The manifest names the build, so the client can ask for shards of this build and not a cached older one.
+        var hash = FNV1a()
+        for shard in files { hash.add(Array(shard.path.utf8)); hash.add(shard.bytes) }
+        let manifest = Manifest(
+            version: formatVersion, build: hash.hex, now: now.iso, dueSoonDays: dueSoonDays, documents: entries.count,
+            terms: terms.count, termShards: termShards, postingShards: postingStarts, docShardSize: docShardSize,
+            stopWords: SearchText.stopWords, typoMinimumLength: typoMinimumLength,
+            processes: processes.map { Manifest.Labelled(key: $0.key, label: $0.title) },
+            owners: owners, kinds: kinds.map { Manifest.Labelled(key: $0.rawValue, label: $0.label) },
+            states: states.map { Manifest.Labelled(key: $0.rawValue, label: $0.label) })
+        files.append(file("manifest", manifest))
+        return files.sorted { $0.path < $1.path }
+    }
+
+    // MARK: File shapes (README, "Search index format")
+
+    struct Manifest: Encodable {
+        struct TermShard: Encodable {
+            /// The shard's first term; "" for the first shard. A term `t` is in the last shard whose `first` ≤ `t`.
+            let first: String
+            /// Number of the shard's first term in the whole sorted term list.
+            let start: Int
+        }
+        struct Labelled: Encodable {
+            let key: String
+            let label: String
+        }
+        let version: Int
+        let build: String
+        let now: String
+        let dueSoonDays: Int
+        let documents: Int
+        let terms: Int
+        let termShards: [TermShard]
+        /// Number of the first term of each posting shard.
+        let postingShards: [Int]
+        let docShardSize: Int
+        let stopWords: [String]
+        let typoMinimumLength: Int
+        let processes: [Labelled]
+        let owners: [Labelled]
+        let kinds: [Labelled]
+        let states: [Labelled]
+    }
+
+    struct TermShard: Encodable {
+        let terms: [String]
+        /// How many documents contain each term (its posting count).
+        let documents: [Int]
+    }
+
+    struct PostingShard: Encodable {
+        /// Per term, its postings encoded by `encode(_:)`.
+        let postings: [String]
+    }
+
+    struct DocumentRecord: Encodable {
+        let id: String
+        let title: String
+        let url: String
+        let kind: Int
+        let process: Int?
+        let owner: Int?
+        let state: Int?
+        let due: String?
+        let status: String?
+        let tags: [String]
+        let text: [String]
+
+        /// About the record's JSON size: its strings plus 100 bytes of keys, numbers and punctuation.
+        var estimatedBytes: Int {
+            100 + id.utf8.count + title.utf8.count + url.utf8.count + tags.reduce(0) { $0 + $1.utf8.count + 3 }
+                + text.reduce(0) { $0 + $1.utf8.count + 3 }
+        }
+
+        func encode(to encoder: Encoder) throws {
+            // Absent values are `null`, never left out, so every record has the same keys.
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(title, forKey: .title)
+            try container.encode(url, forKey: .url)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(process, forKey: .process)
+            try container.encode(owner, forKey: .owner)
+            try container.encode(state, forKey: .state)
+            try container.encode(due, forKey: .due)
+            try container.encode(status, forKey: .status)
+            try container.encode(tags, forKey: .tags)
+            try container.encode(text, forKey: .text)
+        }
+
+        enum CodingKeys: String, CodingKey { case id, title, url, kind, process, owner, state, due, status, tags, text }
+    }
+
+    struct DocumentShard: Encodable {
+        let docs: [DocumentRecord]
+    }
+
+    struct Facets: Encodable {
+        let process: [Int?]
+        let owner: [Int?]
+        let kind: [Int]
+        let state: [Int?]
+        /// Next review due, in days since 1970-01-01.
+        let due: [Int?]
+    }
+
+    // MARK: Encoding
+
+    /// The base-64 digits of postings (URL-safe alphabet, so no character needs escaping in JSON).
+    static let digits = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// Postings as text: per document, the gap from the previous document number minus one (the first: the number
+    /// itself) as a base-64 VLQ (5 bits a digit, least significant first, 32 added while more digits follow), then
+    /// the weight as one digit. `[(3, 12), (4, 1)]` → `DM` `AB` → `"DMAB"`.
+    static func encode(_ postings: [(document: Int, weight: Int)]) -> String {
+        var out: [UInt8] = []
+        var previous = -1
+        for posting in postings {
+            var gap = posting.document - previous - 1
+            previous = posting.document
+            repeat {
+                var digit = gap & 31
+                gap >>= 5
+                if gap > 0 { digit |= 32 }
+                out.append(digits[digit])
+            } while gap > 0
+            out.append(digits[min(Weight.maximum, max(1, posting.weight))])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `search/<name>.js`: the value as JSON inside `sopsiteSearchData("<name>", …);`. `JSONOutput` writes `<`, `>`,
+    /// `&`, U+2028 and U+2029 as escapes, so no title can end the script or break an old JavaScript parser.
+    static func file(_ name: String, _ value: some Encodable) -> OutputFile {
+        var json = JSONOutput.encode(value)
+        if json.last == 0x0A { json.removeLast() }
+        return OutputFile(path: "search/\(name).js", bytes: Array("sopsiteSearchData(\"\(name)\",".utf8) + json + Array(");\n".utf8))
+    }
+
+    /// 64-bit FNV-1a: a stable, dependency-free fingerprint of the index files (not a security hash).
+    struct FNV1a {
+        private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        mutating func add(_ bytes: [UInt8]) {
+            for byte in bytes {
+                value ^= UInt64(byte)
+                value = value &* 0x0000_0100_0000_01B3
+            }
+        }
+        var hex: String {
+            let text = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - text.count) + text
+        }
     }
 }

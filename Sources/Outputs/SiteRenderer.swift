@@ -5,7 +5,7 @@ import Mustache
 import SiteModel
 import SOPCore
 
-/// Renders a `Site` into files in memory: home, process and SOP pages, `search-index.json`, `api/pages.json` and
+/// Renders a `Site` into files in memory: home, process and SOP pages, the search index (`search/`), `api/pages.json` and
 /// the theme's assets. Never touches the disk (SopsiteKit writes), so tests compare files directly.
 public struct SiteRenderer: Sendable {
     public let theme: Theme
@@ -30,17 +30,22 @@ public struct SiteRenderer: Sendable {
 
         // Home, processes, search page.
         files.append(try page(library, navigation, site, "layouts/home", homeView(site), title: site.config.title, permalink: "/"))
+        var searchEntries: [SearchIndex.Entry] = []
         for process in site.processes {
             var html = ""
             if let document = process.document {
                 let rendered = renderBody(document, permalink: process.permalink, site: site)
                 html = rendered.value.html
                 diagnostics += rendered.diagnostics
+                searchEntries.append(SearchIndex.Entry(process: process, site: site, headings: rendered.value.headings.map(\.text),
+                                                       plainText: rendered.value.plainText))
+            } else {
+                searchEntries.append(SearchIndex.Entry(process: process, site: site, headings: [], plainText: ""))
             }
             files.append(try page(library, navigation, site, "layouts/process", processView(process, html: html, site: site),
                                   title: process.title, permalink: process.permalink, description: process.document?.outcome ?? ""))
         }
-        files.append(try page(library, navigation, site, "layouts/search", SearchPageView(pages: site.pages.map { row($0, from: "/search/") }),
+        files.append(try page(library, navigation, site, "layouts/search", searchPageListing(site),
                               title: "Search", permalink: "/search/"))
         files += try listPages(site, library: library, navigation: navigation)
         files.append(try page(library, navigation, site, "layouts/dashboard", dashboardView(site), title: "Review dashboard",
@@ -73,7 +78,6 @@ public struct SiteRenderer: Sendable {
             for await result in group { ordered.append(result) }
             return ordered.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        var searchEntries: [SearchIndex.Entry] = []
         for result in results {
             let chunk = try result.get()
             files += chunk.files
@@ -82,7 +86,7 @@ public struct SiteRenderer: Sendable {
         }
 
         if !revisionTexts.isEmpty { files += try revisionPages(site, texts: revisionTexts, library: library) }
-        files.append(OutputFile(path: "search-index.json", bytes: SearchIndex.build(site, entries: searchEntries)))
+        files += SearchIndex.build(site, entries: searchEntries)
         files.append(OutputFile(path: "api/pages.json", bytes: PagesAPI.build(site)))
         for (name, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: "assets/" + name, bytes: bytes))
@@ -102,7 +106,8 @@ public struct SiteRenderer: Sendable {
         for sop in pages {
             let rendered = renderBody(sop.document, permalink: sop.permalink, site: site)
             chunk.diagnostics += rendered.diagnostics
-            chunk.searchEntries.append(SearchIndex.Entry(page: sop, headings: rendered.value.headings.map(\.text), text: rendered.value.plainText))
+            chunk.searchEntries.append(SearchIndex.Entry(sop: sop, site: site, headings: rendered.value.headings.map(\.text),
+                                                         plainText: rendered.value.plainText))
             chunk.files.append(try page(library, navigation, site, "layouts/sop", sopView(sop, rendered: rendered.value, site: site),
                                         title: "\(sop.document.title) (\(sop.document.id))", permalink: sop.permalink,
                                         description: sop.document.scope ?? "", scripts: ["print.js"]))

@@ -155,7 +155,7 @@ import TestSupport
         #expect(process.contains("A customer writes"))
         #expect(process.contains("Answered in a day"))
         #expect(process.contains("How to escalate a complaint"))
-        let index = try built.text("search-index.json")
+        let index = try built.text("search/docs-0.js")
         #expect(index.contains("\"id\":\"SOP-CS-001\""))
     }
 
@@ -347,7 +347,7 @@ import TestSupport
         #expect(json.contains("\"title\":\"Rotate TLS certificates\""))
         #expect(json.contains("\"next_due\":\"2023-05-01\""))
         #expect(json.contains("\"owner\":\"web\""))
-        let index = try String(contentsOfFile: out.path + "/site/search-index.json", encoding: .utf8)
+        let index = try String(contentsOfFile: out.path + "/site/search/docs-0.js", encoding: .utf8)
         #expect(!index.contains("\\r"))
         let page = try String(contentsOfFile: out.path + "/site/tls/index.html", encoding: .utf8)
         #expect(page.contains("<h2 id=\"steps\">Steps</h2>"))

@@ -1,0 +1,164 @@
+/// The search index's one definition of a term: how text is normalised and cut into words. `theme/assets/search.js`
+/// applies the same rules to what a reader types (`fold` and `terms` there mirror these line by line), so a change
+/// here is a change of the index format: bump `SearchIndex.formatVersion` and change both.
+enum SearchText {
+    /// Folds text for matching: Unicode compatibility decomposition (NFKD, so `ﬁ` is `fi` and full-width `ＳＯＰ` is
+    /// `sop`), lowercase, nonspacing marks removed (`réseau` is `reseau`, `José` is `jose`), and the letters that do not
+    /// decompose mapped by hand (`ß` → `ss`, `ø` → `o`, final `ς` → `σ`, …). Locale-independent.
+    static func fold(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        let lowered = text.decomposedStringWithCompatibilityMapping.lowercased().decomposedStringWithCompatibilityMapping
+        for scalar in lowered.unicodeScalars {
+            if scalar.properties.generalCategory == .nonspacingMark { continue }
+            if let replacement = letterFolds[scalar] {
+                out.append(contentsOf: replacement.unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// Letters that lowercase and NFKD leave alone but a reader types differently (the same table is in search.js).
+    static let letterFolds: [Unicode.Scalar: String] = [
+        "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ς": "σ",
+    ]
+
+    /// Very common English words that say nothing about which SOP is meant; they are not indexed, and the client
+    /// ignores them in a query of several words. Written into the manifest so the client uses the same list.
+    static let stopWords: [String] = [
+        "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "how", "if", "in", "into", "is", "it", "its",
+        "of", "on", "or", "so", "than", "that", "the", "then", "there", "these", "this", "to", "was", "we", "what",
+        "when", "where", "which", "who", "will", "with", "you", "your",
+    ]
+    private static let stopWordSet = Set(stopWords)
+
+    /// Longest single word indexed, in characters; longer runs are hashes and tokens, not words.
+    static let longestWord = 40
+    /// Longest compound indexed (`sop-cs-001`, `refunds@northwind.example`), in characters.
+    static let longestCompound = 64
+
+    /// One word or compound found in text, folded: the parts, and the compound when parts were joined.
+    struct Token: Equatable {
+        /// Runs of letters and digits (`sop`, `cs`, `001`).
+        var parts: [String]
+        /// The parts with the characters that joined them (`sop-cs-001`); nil for a single part.
+        var compound: String?
+    }
+
+    /// Characters that join two words into a compound when they stand between letters or digits:
+    /// `SOP-CS-001`, `refund_approved`, `northwind.example`, `it-access/grant`, `refunds@northwind`.
+    private static let joiners: Set<Unicode.Scalar> = ["-", "_", ".", "/", "@"]
+    /// Apostrophes inside a word are dropped (`leaver's` is `leavers`, `don't` is `dont`).
+    private static let apostrophes: Set<Unicode.Scalar> = ["'", "\u{2019}", "\u{02BC}"]
+
+    /// Letters, digits and spacing marks: what words are made of, in any script.
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber, .spacingMark, .enclosingMark, .nonspacingMark:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Cuts already folded text into tokens, in reading order.
+    static func tokens(inFolded folded: String) -> [Token] {
+        var tokens: [Token] = []
+        var word = String.UnicodeScalarView()
+        var parts: [String] = []
+        var compound = String.UnicodeScalarView()
+        var pending: Unicode.Scalar?   // a joiner or apostrophe after a word, waiting for the next letter
+
+        func endWord() {
+            guard !word.isEmpty else { return }
+            parts.append(String(word))
+            compound.append(contentsOf: word)
+            word = String.UnicodeScalarView()
+        }
+        func endToken() {
+            endWord()
+            if !parts.isEmpty {
+                tokens.append(Token(parts: parts, compound: parts.count > 1 ? String(compound) : nil))
+            }
+            parts = []
+            compound = String.UnicodeScalarView()
+            pending = nil
+        }
+
+        for scalar in folded.unicodeScalars {
+            if isWordScalar(scalar) {
+                if let joiner = pending {
+                    if apostrophes.contains(joiner) {
+                        pending = nil
+                    } else {
+                        endWord()
+                        compound.append(joiner)
+                        pending = nil
+                    }
+                }
+                word.append(scalar)
+            } else if pending == nil, !word.isEmpty, joiners.contains(scalar) || apostrophes.contains(scalar) {
+                pending = scalar
+            } else {
+                endToken()
+            }
+        }
+        endToken()
+        return tokens
+    }
+
+    /// Whether a single word is worth indexing: not a stop word, not one ASCII letter or digit, not absurdly long.
+    static func isIndexable(word: String) -> Bool {
+        let count = word.unicodeScalars.count
+        if count > longestWord || stopWordSet.contains(word) { return false }
+        if count == 1, let first = word.unicodeScalars.first, first.isASCII { return false }
+        return count > 0
+    }
+
+    /// The index terms of `text`, in reading order with repeats: each indexable word (stemmed), then each compound (a
+    /// compound is kept even when its parts are stop words: `on-call`).
+    static func terms(in text: String) -> [String] {
+        terms(of: tokens(inFolded: fold(text)))
+    }
+
+    static func terms(of tokens: [Token]) -> [String] {
+        var terms: [String] = []
+        for token in tokens {
+            for part in token.parts where isIndexable(word: part) { terms.append(stem(part)) }
+            if let compound = token.compound, compound.unicodeScalars.count <= longestCompound { terms.append(compound) }
+        }
+        return terms
+    }
+
+    /// English plurals to their singular, so `refunds` finds `refund` (Lucene's EnglishMinimalStemmer, for words of
+    /// four or more ASCII letters): `policies` → `policy`, `cases` → `case`, `refunds` → `refund`; `access`, `status`,
+    /// `goes` and `does` are left alone. Compounds are not stemmed (`sop-cs-001`).
+    static func stem(_ word: String) -> String {
+        var letters = Array(word.utf8)
+        let count = letters.count
+        guard count >= 4, letters[count - 1] == UInt8(ascii: "s"),
+              letters.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return word }
+        switch letters[count - 2] {
+        case UInt8(ascii: "u"), UInt8(ascii: "s"):
+            return word
+        case UInt8(ascii: "e"):
+            let third = letters[count - 3]
+            if third == UInt8(ascii: "i"), letters[count - 4] != UInt8(ascii: "a"), letters[count - 4] != UInt8(ascii: "e") {
+                letters[count - 3] = UInt8(ascii: "y")
+                return String(decoding: letters[..<(count - 2)], as: UTF8.self)
+            }
+            if [UInt8(ascii: "i"), UInt8(ascii: "a"), UInt8(ascii: "o"), UInt8(ascii: "e")].contains(third) { return word }
+            return String(decoding: letters[..<(count - 1)], as: UTF8.self)
+        default:
+            return String(decoding: letters[..<(count - 1)], as: UTF8.self)
+        }
+    }
+
+    /// Orders terms as JavaScript compares strings (UTF-16 code units), so the client's binary search over the term
+    /// list agrees with the builder's sort (Swift's `<` on `String` orders by Unicode scalars, which differs above U+FFFF).
+    static func utf16Less(_ a: String, _ b: String) -> Bool {
+        a.utf16.lexicographicallyPrecedes(b.utf16)
+    }
+}

@@ -1,0 +1,62 @@
+@testable import Outputs
+import Testing
+
+/// Normalisation and tokenisation shared by the index builder and (mirrored) by search.js.
+@Suite struct SearchTextTests {
+    @Test("folding removes case and diacritics and applies compatibility mappings", arguments: [
+        ("Réseau", "reseau"),
+        ("José Almeida", "jose almeida"),
+        ("ＳＯＰ－ＣＳ－００１", "sop-cs-001"),   // full-width letters, hyphen and digits (NFKC)
+        ("ﬁrst", "first"),                       // ligature
+        ("Straße", "strasse"),
+        ("ØRSTED Łódź", "orsted lodz"),
+        ("ΟΔΟΣ", "οδοσ"),                         // final sigma folds like any sigma
+        ("Ça coûte 2½ €", "ca coute 21⁄2 €"),
+    ])
+    func folding(input: String, folded: String) {
+        #expect(SearchText.fold(input) == folded)
+    }
+
+    @Test("an id is one compound token with its parts")
+    func compoundID() {
+        let tokens = SearchText.tokens(inFolded: SearchText.fold("See SOP-CS-001."))
+        #expect(tokens == [
+            SearchText.Token(parts: ["see"], compound: nil),
+            SearchText.Token(parts: ["sop", "cs", "001"], compound: "sop-cs-001"),
+        ])
+    }
+
+    @Test("joiners join only between letters or digits; apostrophes inside a word are dropped")
+    func joinersAndApostrophes() {
+        #expect(SearchText.tokens(inFolded: "end. next") == [.init(parts: ["end"], compound: nil), .init(parts: ["next"], compound: nil)])
+        #expect(SearchText.tokens(inFolded: "a--b") == [.init(parts: ["a"], compound: nil), .init(parts: ["b"], compound: nil)])
+        #expect(SearchText.tokens(inFolded: "leaver's") == [.init(parts: ["leavers"], compound: nil)])
+        #expect(SearchText.tokens(inFolded: "don’t") == [.init(parts: ["dont"], compound: nil)])
+        #expect(SearchText.tokens(inFolded: "refunds@northwind.example")
+                == [.init(parts: ["refunds", "northwind", "example"], compound: "refunds@northwind.example")])
+    }
+
+    @Test("terms drop stop words and single ASCII characters, stem plurals, and keep compounds")
+    func terms() {
+        #expect(SearchText.terms(in: "How to process a customer refund") == ["process", "customer", "refund"])
+        #expect(SearchText.terms(in: "Hand over an on-call shift") == ["hand", "over", "call", "on-call", "shift"])
+        #expect(SearchText.terms(in: "Step 1 of 9: refunds") == ["step", "refund"])
+        #expect(SearchText.terms(in: "中 x") == ["中"])
+    }
+
+    @Test("plural stemming follows Lucene's minimal English stemmer", arguments: [
+        ("refunds", "refund"), ("policies", "policy"), ("cases", "case"), ("accounts", "account"),
+        ("access", "access"), ("status", "status"), ("goes", "goes"), ("keys", "key"), ("gas", "gas"), ("sop-cs", "sop-cs"),
+    ])
+    func stemming(word: String, stem: String) {
+        #expect(SearchText.stem(word) == stem)
+    }
+
+    @Test("terms sort as JavaScript compares strings (UTF-16), not by Unicode scalar")
+    func utf16Order() {
+        // U+1F600 is the surrogate pair D83D DE00 in UTF-16, which sorts before U+FF5E; by scalar it sorts after.
+        #expect(SearchText.utf16Less("😀", "～"))
+        #expect(!SearchText.utf16Less("～", "😀"))
+        #expect(SearchText.utf16Less("refund", "refunds"))
+    }
+}
