@@ -11,7 +11,16 @@ struct NavigationCache: Sendable {
         let url: String
         /// The process's pages in reading order; work instructions carry their procedure's permalink.
         let pageURLs: [(permalink: String, title: String, url: String, parent: String?)]
+        /// The procedures (pages without a parent), and each page's position among them (a work instruction takes its
+        /// procedure's), so a sidebar is cut around the current page without a scan.
+        let top: [(permalink: String, title: String, url: String, parent: String?)]
+        let position: [String: Int]
+        let instructions: [String: [(permalink: String, title: String, url: String, parent: String?)]]
     }
+
+    /// Most procedures a sidebar lists for one process: beyond it, the current page's neighbours (a process of 3,000
+    /// procedures put all of them on each of its 3,000 pages: minutes of rendering); the process page lists them all.
+    static let limit = 40
 
     init(site: Site) {
         self.site = site
@@ -25,11 +34,21 @@ struct NavigationCache: Sendable {
                 let from = folder.isEmpty ? "/" : folder + "\u{1}/"
                 // Work instructions nest under the procedure whose step they detail (`parent:`), as on the process page.
                 let byID = Dictionary(process.pages.map { ($0.document.id, $0.permalink) }, uniquingKeysWith: { first, _ in first })
-                return Entry(process: process, url: Permalink.relative(from: from, to: process.permalink),
-                             pageURLs: process.pages.filter { !$0.isObsolete }.map { page in
-                                 let parent = page.document.kind == .workInstruction ? page.document.parent.flatMap { byID[$0] } : nil
-                                 return (page.permalink, page.document.title, Permalink.relative(from: from, to: page.permalink), parent)
-                             })
+                let pageURLs = process.pages.filter { !$0.isObsolete }.map { page in
+                    let parent = page.document.kind == .workInstruction ? page.document.parent.flatMap { byID[$0] } : nil
+                    return (permalink: page.permalink, title: page.document.title, url: Permalink.relative(from: from, to: page.permalink), parent: parent)
+                }
+                let top = pageURLs.filter { $0.parent == nil }
+                var position: [String: Int] = [:]
+                for (index, page) in top.enumerated() { position[page.permalink] = index }
+                var instructions: [String: [(permalink: String, title: String, url: String, parent: String?)]] = [:]
+                for page in pageURLs {
+                    guard let parent = page.parent else { continue }
+                    instructions[parent, default: []].append(page)
+                    position[page.permalink] = position[parent]
+                }
+                return Entry(process: process, url: Permalink.relative(from: from, to: process.permalink), pageURLs: pageURLs,
+                             top: top, position: position, instructions: instructions)
             }
         }
         self.byFolder = byFolder
@@ -46,12 +65,16 @@ struct NavigationCache: Sendable {
     func items(for permalink: String, current: String) -> [NavigationItem] {
         let entries = byFolder[Self.folder(of: permalink)] ?? []
         return entries.map { entry in
-            let isCurrent = current == entry.process.permalink || entry.process.pages.contains { $0.permalink == current }
+            let isCurrent = current == entry.process.permalink || entry.position[current] != nil
             guard isCurrent else { return NavigationItem(title: entry.process.title, url: entry.url, isCurrent: false, pages: []) }
-            let top = entry.pageURLs.filter { $0.parent == nil }
-            return NavigationItem(title: entry.process.title, url: entry.url, isCurrent: true, pages: top.map { page in
+            var shown = entry.top[...]
+            if entry.top.count > Self.limit {
+                let low = max(0, min((entry.position[current] ?? 0) - Self.limit / 2, entry.top.count - Self.limit))
+                shown = entry.top[low..<(low + Self.limit)]
+            }
+            return NavigationItem(title: entry.process.title, url: entry.url, isCurrent: true, pages: shown.map { page in
                 NavigationItem(title: page.title, url: page.url, isCurrent: page.permalink == current,
-                               pages: entry.pageURLs.filter { $0.parent == page.permalink }.map {
+                               pages: (entry.instructions[page.permalink] ?? []).map {
                                    NavigationItem(title: $0.title, url: $0.url, isCurrent: $0.permalink == current, pages: [])
                                })
             })

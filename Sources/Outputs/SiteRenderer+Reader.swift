@@ -32,15 +32,12 @@ extension SiteRenderer {
     }
 
     /// Previous and next page in the process's reading order (stages, each followed by its work instructions).
-    func neighbours(of sop: SOPPage, in site: Site) -> (previous: LinkView?, next: LinkView?) {
-        guard let process = site.processes.first(where: { $0.key == sop.document.processKey }) else { return (nil, nil) }
-        let order = stages(of: process, from: "/").flatMap { stage in [stage.row.id] + stage.instructions.map(\.id) }
-        guard let index = order.firstIndex(of: sop.document.id) else { return (nil, nil) }
-        func link(_ position: Int) -> LinkView? {
-            guard order.indices.contains(position), let page = process.pages.first(where: { $0.document.id == order[position] }) else { return nil }
-            return LinkView(text: page.document.title, url: Permalink.relative(from: sop.permalink, to: page.permalink))
+    func neighbours(of sop: SOPPage, in order: ReadingOrder) -> (previous: LinkView?, next: LinkView?) {
+        func link(_ page: SOPPage?) -> LinkView? {
+            page.map { LinkView(text: $0.document.title, url: Permalink.relative(from: sop.permalink, to: $0.permalink)) }
         }
-        return (link(index - 1), link(index + 1))
+        let around = order.neighbours[sop.permalink]
+        return (link(around?.previous), link(around?.next))
     }
 
     /// "today", "3 days ago", "2 months ago", "1 year ago": from the build's `now`, so the text is deterministic;
@@ -105,5 +102,36 @@ extension SiteRenderer {
             eyebrow: "Index", title: "Recently changed", lead: "The 50 SOPs changed most recently, newest first.",
             pages: recent.map { row($0, from: "/recent/") }, links: []), title: "Recently changed", permalink: "/recent/"))
         return files
+    }
+}
+
+/// Each SOP's place in its process, computed once per build: reading order (stages, each followed by its work
+/// instructions) and the work instructions of each procedure. Asking per page was quadratic in a process's size.
+struct ReadingOrder: Sendable {
+    let neighbours: [String: (previous: SOPPage?, next: SOPPage?)]
+    let instructions: [String: [SOPPage]]
+
+    init(site: Site) {
+        var neighbours: [String: (previous: SOPPage?, next: SOPPage?)] = [:]
+        var instructions: [String: [SOPPage]] = [:]
+        for process in site.processes {
+            let procedureIDs = Set(process.pages.filter { $0.document.kind != .workInstruction }.map(\.document.id))
+            var byParent: [String: [SOPPage]] = [:]
+            var top: [SOPPage] = []
+            for page in process.pages where !page.isObsolete {
+                if page.document.kind == .workInstruction, let parent = page.document.parent, procedureIDs.contains(parent) {
+                    byParent[parent, default: []].append(page)
+                } else {
+                    top.append(page)
+                }
+            }
+            let order = top.flatMap { [$0] + (byParent[$0.document.id] ?? []) }
+            for (index, page) in order.enumerated() {
+                neighbours[page.permalink] = (index > 0 ? order[index - 1] : nil, index + 1 < order.count ? order[index + 1] : nil)
+            }
+            for (parent, pages) in byParent { instructions[parent] = pages }
+        }
+        self.neighbours = neighbours
+        self.instructions = instructions
     }
 }

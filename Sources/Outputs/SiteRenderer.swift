@@ -25,6 +25,7 @@ public struct SiteRenderer: Sendable {
     public func render(_ site: Site, revisionTexts: [String: String] = [:]) async throws(OutputError) -> Diagnosed<[OutputFile]> {
         let library = try theme.library()
         let navigation = NavigationCache(site: site)
+        let order = ReadingOrder(site: site)
         var files: [OutputFile] = []
         var diagnostics: [Diagnostic] = []
 
@@ -68,7 +69,7 @@ public struct SiteRenderer: Sendable {
             for (index, chunk) in chunks.enumerated() {
                 group.addTask {
                     do throws(OutputError) {
-                        return (index, .success(try renderSOPs(chunk, library: library, navigation: navigation, site: site)))
+                        return (index, .success(try renderSOPs(chunk, library: library, navigation: navigation, order: order, site: site)))
                     } catch {
                         return (index, .failure(error))
                     }
@@ -100,7 +101,7 @@ public struct SiteRenderer: Sendable {
         var searchEntries: [SearchIndex.Entry] = []
     }
 
-    private func renderSOPs(_ pages: ArraySlice<SOPPage>, library: MustacheLibrary, navigation: NavigationCache,
+    private func renderSOPs(_ pages: ArraySlice<SOPPage>, library: MustacheLibrary, navigation: NavigationCache, order: ReadingOrder,
                             site: Site) throws(OutputError) -> SOPChunk {
         var chunk = SOPChunk()
         for sop in pages {
@@ -108,7 +109,7 @@ public struct SiteRenderer: Sendable {
             chunk.diagnostics += rendered.diagnostics
             chunk.searchEntries.append(SearchIndex.Entry(sop: sop, site: site, headings: rendered.value.headings.map(\.text),
                                                          plainText: rendered.value.plainText))
-            chunk.files.append(try page(library, navigation, site, "layouts/sop", sopView(sop, rendered: rendered.value, site: site),
+            chunk.files.append(try page(library, navigation, site, "layouts/sop", sopView(sop, rendered: rendered.value, site: site, order: order),
                                         title: "\(sop.document.title) (\(sop.document.id))", permalink: sop.permalink,
                                         description: sop.document.scope ?? "", scripts: ["print.js"]))
         }
@@ -242,7 +243,8 @@ public struct SiteRenderer: Sendable {
                            ownerURL: document?.owner.map { Permalink.relative(from: process.permalink, to: Self.ownerPermalink($0)) } ?? "")
     }
 
-    func sopView(_ sop: SOPPage, rendered: RenderedMarkdown, site: Site) -> SOPView {
+    func sopView(_ sop: SOPPage, rendered: RenderedMarkdown, site: Site, order: ReadingOrder? = nil) -> SOPView {
+        let order = order ?? ReadingOrder(site: site)
         let document = sop.document
         let process = site.processes.first { $0.key == document.processKey }
         func personDate(_ change: ChangeFacts?) -> PersonDate? {
@@ -252,7 +254,7 @@ public struct SiteRenderer: Sendable {
         let successors = sop.supersededBy.map { id in
             LinkView(text: id, url: site.permalink(ofID: id).map { Permalink.relative(from: sop.permalink, to: $0) } ?? "")
         }
-        let neighbours = self.neighbours(of: sop, in: site)
+        let neighbours = self.neighbours(of: sop, in: order)
         let lastReview = sop.lastReview.map { review in
             ReviewView(day: review.day.long, dayISO: review.day.iso, reviewer: review.reviewer ?? "", shortID: review.shortID ?? "",
                        evidence: Self.evidence(review), note: review.note ?? "")
@@ -298,7 +300,7 @@ public struct SiteRenderer: Sendable {
                 site.permalink(ofID: id).map { LinkView(text: site.pages.first { $0.document.id == id }?.document.title ?? id,
                                                         url: Permalink.relative(from: sop.permalink, to: $0)) }
             },
-            instructions: site.pages.filter { $0.document.parent == document.id && $0.document.kind == .workInstruction }.map {
+            instructions: (order.instructions[document.id] ?? []).map {
                 LinkView(text: $0.document.title, url: Permalink.relative(from: sop.permalink, to: $0.permalink))
             },
             tagLinks: document.tags.map { LinkView(text: $0, url: Permalink.relative(from: sop.permalink, to: Self.tagPermalink($0))) },
