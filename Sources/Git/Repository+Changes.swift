@@ -53,35 +53,57 @@ extension Repository {
         let oldBlob: ObjectID
     }
 
-    /// Recursive tree comparison. Entries are matched by name in C (`git_tree_entry_byname`, a binary search) and their
-    /// ids compared in C; Swift strings are made only for entries that differ, and equal subtrees are never read.
+    /// Recursive tree comparison: both trees' entries are walked together in Git's sort order (a merge of two sorted
+    /// lists: O(entries), no name lookups), ids compared in C; Swift strings are made only for entries that differ, and
+    /// equal subtrees are never read. With 3,000 files in one folder, lookups by name made this the slowest step.
     private func compare(old: ObjectID?, new: ObjectID?, prefix: RepoPath, into changes: inout [FileChange]) throws(GitError) {
         if old == new { return }
         let oldTree = try old.map { (id: ObjectID) throws(GitError) in try lookupTree(id) } ?? nil
         defer { if let oldTree { git_tree_free(oldTree) } }
         let newTree = try new.map { (id: ObjectID) throws(GitError) in try lookupTree(id) } ?? nil
         defer { if let newTree { git_tree_free(newTree) } }
+        let oldCount = oldTree.map { git_tree_entrycount($0) } ?? 0
+        let newCount = newTree.map { git_tree_entrycount($0) } ?? 0
+        var i = 0, j = 0
+        while i < oldCount || j < newCount {
+            let before = i < oldCount ? git_tree_entry_byindex(oldTree, i) : nil
+            let after = j < newCount ? git_tree_entry_byindex(newTree, j) : nil
+            let order: Int32
+            if let before, let after {
+                order = Self.gitOrder(before, after)
+            } else {
+                order = before == nil ? 1 : -1
+            }
+            if order == 0, let before, let after {
+                i += 1
+                j += 1
+                if git_tree_entry_type(before) == git_tree_entry_type(after),
+                   git_oid_equal(git_tree_entry_id(before), git_tree_entry_id(after)) == 1 { continue }
+                try record(before: before, after: after, path: prefix.appending(Self.text(git_tree_entry_name(after)!)), into: &changes)
+            } else if order < 0, let before {
+                i += 1
+                try record(before: before, after: nil, path: prefix.appending(Self.text(git_tree_entry_name(before)!)), into: &changes)
+            } else if let after {
+                j += 1
+                try record(before: nil, after: after, path: prefix.appending(Self.text(git_tree_entry_name(after)!)), into: &changes)
+            }
+        }
+    }
 
-        if let newTree {
-            for index in 0..<git_tree_entrycount(newTree) {
-                let entry = git_tree_entry_byindex(newTree, index)
-                let name = git_tree_entry_name(entry)!
-                let before = oldTree.flatMap { git_tree_entry_byname($0, name) }
-                if let before, git_tree_entry_type(before) == git_tree_entry_type(entry),
-                   git_oid_equal(git_tree_entry_id(before), git_tree_entry_id(entry)) == 1 {
-                    continue
-                }
-                try record(before: before, after: entry, path: prefix.appending(Self.text(name)), into: &changes)
-            }
-        }
-        if let oldTree {
-            for index in 0..<git_tree_entrycount(oldTree) {
-                let entry = git_tree_entry_byindex(oldTree, index)
-                let name = git_tree_entry_name(entry)!
-                if let newTree, git_tree_entry_byname(newTree, name) != nil { continue }
-                try record(before: entry, after: nil, path: prefix.appending(Self.text(name)), into: &changes)
-            }
-        }
+    /// Git's tree order (`base_name_compare`): names compared as bytes, a tree's name as if it ended in `/`. A file
+    /// and a folder of the same name sort apart, so they are told apart as a deletion and an addition.
+    private static func gitOrder(_ a: OpaquePointer, _ b: OpaquePointer) -> Int32 {
+        let aName = git_tree_entry_name(a)!, bName = git_tree_entry_name(b)!
+        let aLength = strlen(aName), bLength = strlen(bName)
+        let common = min(aLength, bLength)
+        let prefix = memcmp(aName, bName, common)
+        if prefix != 0 { return prefix }
+        let aNext: UInt8 = aLength > common ? UInt8(bitPattern: aName[common]) : (git_tree_entry_type(a) == GIT_OBJECT_TREE ? 0x2F : 0)
+        let bNext: UInt8 = bLength > common ? UInt8(bitPattern: bName[common]) : (git_tree_entry_type(b) == GIT_OBJECT_TREE ? 0x2F : 0)
+        if aNext != bNext { return aNext < bNext ? -1 : 1 }
+        // Same name: the same entry if both are trees or both are not.
+        let aIsTree = git_tree_entry_type(a) == GIT_OBJECT_TREE, bIsTree = git_tree_entry_type(b) == GIT_OBJECT_TREE
+        return aIsTree == bIsTree ? 0 : (aIsTree ? 1 : -1)
     }
 
     /// Records the difference between two entries of the same name (either may be missing).
