@@ -11,9 +11,9 @@ extension SiteRenderer {
 
     /// Every revision of every SOP at a stable permalink, read from Git blobs (`texts`: blob id → file text), each with
     /// a readable diff against the revision before it; earlier revisions carry an "Obsolete" watermark.
-    func revisionPages(_ site: Site, texts: [String: String], library: MustacheLibrary) throws(OutputError) -> [OutputFile] {
+    func revisionPages(_ pages: [SOPPage], site: Site, texts: [String: String], library: MustacheLibrary) throws(OutputError) -> [OutputFile] {
         var files: [OutputFile] = []
-        for sop in site.pages {
+        for sop in pages {
             let revisions = sop.history.filter { $0.kind.isRevision && $0.revision != nil && $0.blob != nil }
             guard let newest = revisions.first?.revision else { continue }
             for (index, change) in revisions.enumerated() {

@@ -86,7 +86,25 @@ public struct SiteRenderer: Sendable {
             searchEntries += chunk.searchEntries
         }
 
-        if !revisionTexts.isEmpty { files += try revisionPages(site, texts: revisionTexts, library: library) }
+        if !revisionTexts.isEmpty {
+            // Earlier revisions outnumber current pages several times over: rendered in parallel chunks as well.
+            let revisionChunks = Self.chunks(of: site.pages, count: max(1, ProcessInfo.processInfo.activeProcessorCount * 2))
+            let rendered: [Result<[OutputFile], OutputError>] = await withTaskGroup(of: (Int, Result<[OutputFile], OutputError>).self) { group in
+                for (index, chunk) in revisionChunks.enumerated() {
+                    group.addTask {
+                        do throws(OutputError) {
+                            return (index, .success(try revisionPages(Array(chunk), site: site, texts: revisionTexts, library: library)))
+                        } catch {
+                            return (index, .failure(error))
+                        }
+                    }
+                }
+                var collected: [(Int, Result<[OutputFile], OutputError>)] = []
+                for await result in group { collected.append(result) }
+                return collected.sorted { $0.0 < $1.0 }.map(\.1)
+            }
+            for result in rendered { files += try result.get() }
+        }
         files += SearchIndex.build(site, entries: searchEntries)
         files.append(OutputFile(path: "api/pages.json", bytes: PagesAPI.build(site)))
         for (name, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) {
