@@ -65,6 +65,6 @@ BROWSER_PYTHON ?= .venv/bin/python
 browser-test:
 	@if [ ! -x "$(BROWSER_PYTHON)" ] || ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then \
 	  echo "browser-test: needs chromium, chromium-driver and $(BROWSER_PYTHON) with selenium; .ci/run installs them:"; \
-	  echo "  apt-get install chromium chromium-driver python3-venv && python3 -m venv .venv &&"; \
-	  echo "  .venv/bin/pip install selenium==4.51.0 axe-selenium-python==2.1.6 axe-core-python==0.1.0"; exit 1; fi
+	  echo "  apt-get install chromium chromium-driver python3-venv poppler-utils && python3 -m venv .venv &&"; \
+	  echo "  .venv/bin/pip install selenium==4.51.0 axe-selenium-python==2.1.6 axe-core-python==0.1.0 icalendar==7.3.2"; exit 1; fi
 	PYTHONDONTWRITEBYTECODE=1 SOPSITE_BIN=$(CURDIR)/.build/debug/sopsite $(BROWSER_PYTHON) -m unittest discover -s Tests/browser -t Tests/browser -p 'test_*.py'

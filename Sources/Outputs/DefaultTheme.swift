@@ -1035,6 +1035,9 @@ code, pre { font-family: var(--mono); font-size: 0.9em; }
 pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 0.75rem 1rem; overflow-x: auto; }
 :not(pre) > code { background: var(--panel); padding: 0.1em 0.3em; border-radius: 4px; }
 img { max-width: 100%; height: auto; }
+/* Nothing scrolls the page sideways on a phone: wide tables scroll in their own box, long words break. */
+.content table:not(.sop-table) { display: block; overflow-x: auto; max-width: 100%; }
+.prose, .sop__header, .sop__meta, .diff__lines, .eyebrow { overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; margin: 1rem 0; font-size: 0.95rem; }
 th, td { border-bottom: 1px solid var(--line); padding: 0.45rem 0.6rem; text-align: left; vertical-align: top; }
 th { background: var(--panel); }
@@ -1107,9 +1110,9 @@ h2 { font-size: 1.35rem; margin-top: 2rem; }
 .site-footer { max-width: 80rem; margin: 2rem auto; padding: 1rem; color: var(--muted); font-size: 0.85rem; border-top: 1px solid var(--line); }
 
 @media (max-width: 60rem) {
-  .page { grid-template-columns: 1fr; }
+  .page { grid-template-columns: minmax(0, 1fr); }
   .sidebar { order: 2; border-top: 1px solid var(--line); padding-top: 1rem; }
-  .sop__layout { grid-template-columns: 1fr; }
+  .sop__layout { grid-template-columns: minmax(0, 1fr); }
   .sop__meta { position: static; order: -1; }
 }
 @media (max-width: 30rem) {

@@ -16,7 +16,8 @@ enum ProcessDiagram {
         if let end, !end.isEmpty { boxes.append(("End: " + end, nil, true)) }
         guard !boxes.isEmpty else { return "" }
         let height = boxes.count * boxHeight + (boxes.count - 1) * gap + 4
-        var out = "<svg class=\"process-map\" role=\"img\" aria-labelledby=\"process-map-title\" viewBox=\"0 0 \(width) \(height)\" "
+        // Not role="img": its stages are links, and an image may not hold interactive content (axe: nested-interactive).
+        var out = "<svg class=\"process-map\" aria-labelledby=\"process-map-title\" viewBox=\"0 0 \(width) \(height)\" "
             + "width=\"100%\" preserveAspectRatio=\"xMidYMin meet\" xmlns=\"http://www.w3.org/2000/svg\">"
             + "<title id=\"process-map-title\">\(escape("Process map: " + title + ", " + boxes.map(\.text).joined(separator: ", then ")))</title>"
             + "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto\">"
