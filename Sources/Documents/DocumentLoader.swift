@@ -63,7 +63,12 @@ public struct DocumentLoader: Sendable {
             Diagnosed(nil, diagnostics: problems + [.error(code, message, at: SourceLocation(path, line: line), fix: fix)])
         }
 
-        if file.bytes.contains(0) {
+        if file.bytes.starts(with: [0xFF, 0xFE]) || file.bytes.starts(with: [0xFE, 0xFF]) {
+            // Windows editors save "Unicode" as UTF-16 with a byte-order mark; its NUL bytes would otherwise read as binary.
+            return fail("source.encoding", "the file is UTF-16 text, not UTF-8", fix: "save it as UTF-8 (most editors: \"Save with encoding\")")
+        }
+        // memchr: a generic `contains` over 20 MB costs a second in a debug build.
+        if file.bytes.withUnsafeBufferPointer({ $0.baseAddress.map { memchr($0, 0, file.bytes.count) != nil } ?? false }) {
             return fail("source.binary", "this .md file holds binary data (NUL bytes), not Markdown text",
                         fix: "rename it if it is not a document, or save it as UTF-8 text")
         }
@@ -93,6 +98,18 @@ public struct DocumentLoader: Sendable {
             let suggestion = Self.closest(to: key, in: Self.knownKeys).map { "did you mean \"\($0)\"?" }
             problems.append(.warning("front-matter.unknown-key", "unknown front-matter key \"\(key)\"; sopsite ignores it",
                                      at: SourceLocation(path, line: fields.lines[key]), fix: suggestion))
+        }
+
+        // An id and a process name become URL path segments: one without a letter or digit (`..`, `./.`) or a process
+        // with such a `/`-separated part (`../../tmp`) would name a folder outside the site.
+        if let id = fields.string("id"), !Self.hasLetterOrDigit(id) {
+            problems.append(.error("front-matter.id", "id \"\(id)\" has no letter or digit",
+                                   at: SourceLocation(path, line: fields.lines["id"]), fix: "write an id such as SOP-CS-001"))
+        }
+        if let process = fields.string("process"), !process.split(separator: "/", omittingEmptySubsequences: false).allSatisfy(Self.hasLetterOrDigit) {
+            problems.append(.error("front-matter.process", "process \"\(process)\" is not the name of a process",
+                                   at: SourceLocation(path, line: fields.lines["process"]),
+                                   fix: "write the process's folder name or title, e.g. customer-support"))
         }
 
         let relative = path.relative(to: contentRoot) ?? path.value
@@ -173,10 +190,23 @@ public struct DocumentLoader: Sendable {
         return Diagnosed(problems.contains { $0.severity == .error } ? nil : document, diagnostics: problems)
     }
 
+    private static func hasLetterOrDigit(_ text: some StringProtocol) -> Bool {
+        text.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+    }
+
     /// True when nothing but blank lines precede the heading in the body.
     private static func isFirstBlock(_ heading: MarkdownHeading, in body: String, firstLine: Int) -> Bool {
-        let before = body.split(separator: "\n", omittingEmptySubsequences: false).prefix(max(0, heading.line - firstLine))
-        return before.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty }
+        // Only the lines before the heading: splitting a 20 MB body to look at its first lines took seconds.
+        var remaining = max(0, heading.line - firstLine)
+        for byte in body.utf8 {
+            if remaining == 0 { return true }
+            if byte == UInt8(ascii: "\n") {
+                remaining -= 1
+            } else if byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t") {
+                return false
+            }
+        }
+        return true
     }
 
     /// `process-a-refund` → `Process a refund` (MkDocs' rule for pages without a title).

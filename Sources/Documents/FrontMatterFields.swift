@@ -28,6 +28,13 @@ struct FrontMatterFields {
     /// Parses the YAML text.
     /// - Throws: `Failure` for a YAML syntax error or front matter that is not a mapping.
     mutating func parse(_ yaml: String) throws(Failure) {
+        if let alias = YAMLAliasScanner.firstAlias(in: yaml) {
+            throw Failure(code: "front-matter.yaml-alias",
+                          message: "the front matter uses the YAML alias \"*\(alias.name)\"; sopsite does not expand aliases, "
+                              + "whose chains can grow exponentially",
+                          line: alias.line + firstLine - 1,
+                          fix: "write the value out in full; if the * is part of the text, put the value in quotes")
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: yaml)
@@ -86,15 +93,48 @@ struct FrontMatterFields {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
             let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+            // The line to fix. The scanner's context is the token it could not finish (a quote opened on line 3 and
+            // never closed, a key without its colon), not the end of the text where the problem surfaced. The parser's
+            // context is the enclosing mapping or list, so its problem mark is the better line, except for a flow
+            // collection (`[a, b`) or a problem at the end of the text: then it is where the collection opened.
+            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+            var line = mark.line
+            if let context, context.mark.line > 0 {
+                if case .scanner = error { line = context.mark.line }
+                if context.text.contains("flow") || mark.line > lines.count { line = context.mark.line }
+            }
             var fix = "check the quotes, colons and indentation on this line"
-            if yaml.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(max(0, mark.line - 1)).first?.contains("\t") == true {
+            if lines.dropFirst(max(0, mark.line - 1)).first?.contains("\t") == true {
                 fix = "YAML does not allow tabs for indentation; indent with spaces"
+                line = mark.line
             }
             return Failure(code: "front-matter.yaml", message: "the front matter is not valid YAML: \(detail)",
-                           line: mark.line + firstLine - 1, fix: fix)
+                           line: line + firstLine - 1, fix: fix)
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let key = duplicates.sorted().first ?? ""
+            let first = context.mark.line
+            let second = Self.lineOfRepeat(of: key, after: first, column: context.mark.column, in: yaml) ?? first
+            return Failure(code: "front-matter.duplicate-key", message: "\"\(key)\" appears twice (first on line \(first + firstLine - 1))",
+                           line: second + firstLine - 1, fix: "keep one of them")
         default:
             return Failure(code: "front-matter.yaml", message: "the front matter is not valid YAML: \(error)", line: firstLine, fix: nil)
         }
+    }
+
+    /// The 1-based line after `line` on which `key` starts a `key:` entry again at the same 1-based column (Yams
+    /// reports only where a duplicated key first appears); nil when it cannot be found (a flow mapping on one line).
+    static func lineOfRepeat(of key: String, after line: Int, column: Int, in yaml: String) -> Int? {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+        guard line >= 1, line < lines.count else { return nil }
+        for index in line..<lines.count {
+            let text = lines[index]
+            guard text.count >= column, text.prefix(column - 1).allSatisfy({ $0 == " " || $0 == "-" }) else { continue }
+            let rest = text.dropFirst(column - 1)
+            for spelling in [key, "\"\(key)\"", "'\(key)'"] where rest.hasPrefix(spelling) {
+                if rest.dropFirst(spelling.count).drop(while: { $0 == " " }).first == ":" { return index + 1 }
+            }
+        }
+        return nil
     }
 
     /// A text value (scalars of any type are read as written); a list or mapping is a type failure.
@@ -172,8 +212,10 @@ struct FrontMatterFields {
     private mutating func record(_ key: String, expected: String, got node: Node) {
         let found = node.mapping != nil ? "a mapping" : node.sequence != nil ? "a list" : "a value"
         // Several wrong fields each get their own report; `failures` is read after every field has been asked for.
-        failures.append(Failure(code: "front-matter.type", message: "\(key) must be \(expected), not \(found)",
-                                line: lines[key], fix: nil))
+        // A field asked for twice is reported once.
+        let message = "\(key) must be \(expected), not \(found)"
+        guard !failures.contains(where: { $0.message == message && $0.line == lines[key] }) else { return }
+        failures.append(Failure(code: "front-matter.type", message: message, line: lines[key], fix: nil))
     }
 }
 

@@ -16,16 +16,26 @@ public struct ReviewInterval: Hashable, Sendable, CustomStringConvertible {
     public static let defaultInterval = ReviewInterval(months: 12)
 
     /// What to write instead of a bad value.
-    public static let acceptedForms = "write a positive period: \"6 months\", \"1 year\", \"90 days\", \"2 weeks\" or an ISO 8601 period such as \"P6M\""
+    public static let acceptedForms = "write a positive period of at most 100 years: \"6 months\", \"1 year\", \"90 days\", \"2 weeks\" or an ISO 8601 period such as \"P6M\""
 
-    /// Parses a period; nil when the text is not one of the accepted forms or is zero.
+    /// The longest accepted period, 100 years (in months, and in days for day counts): longer ones are typos, and
+    /// bounding every count keeps the arithmetic on written numbers from overflowing.
+    public static let maximumMonths = 1_200
+    public static let maximumDays = 36_525
+
+    /// Parses a period; nil when the text is not one of the accepted forms, is zero or is longer than 100 years.
     public init?(parsing text: String) {
+        guard let parsed = Self.parse(text), parsed.months <= Self.maximumMonths, parsed.days <= Self.maximumDays else { return nil }
+        self = parsed
+    }
+
+    private static func parse(_ text: String) -> ReviewInterval? {
         let value = text.trimmingCharacters(in: .whitespaces).lowercased()
         switch value {
-        case "monthly": self.init(months: 1); return
-        case "quarterly": self.init(months: 3); return
-        case "semi-annually", "semiannually", "half-yearly": self.init(months: 6); return
-        case "yearly", "annually", "annual": self.init(months: 12); return
+        case "monthly": return ReviewInterval(months: 1)
+        case "quarterly": return ReviewInterval(months: 3)
+        case "semi-annually", "semiannually", "half-yearly": return ReviewInterval(months: 6)
+        case "yearly", "annually", "annual": return ReviewInterval(months: 12)
         default: break
         }
         if value.hasPrefix("p") {
@@ -36,7 +46,7 @@ public struct ReviewInterval: Hashable, Sendable, CustomStringConvertible {
                     number.append(character)
                     continue
                 }
-                guard let count = Int(number), !seen.contains(character), "ymwd".contains(character) else { return nil }
+                guard let count = Int(number), count <= maximumDays, !seen.contains(character), "ymwd".contains(character) else { return nil }
                 switch character {
                 case "y": months += count * 12
                 case "m": months += count
@@ -47,26 +57,24 @@ public struct ReviewInterval: Hashable, Sendable, CustomStringConvertible {
                 number = ""
             }
             guard number.isEmpty, months + days > 0 else { return nil }
-            self.init(months: months, days: days)
-            return
+            return ReviewInterval(months: months, days: days)
         }
         // Compact forms seen in real repositories: "365d", "2w", "6m", "1y" (m is months: reviews are never minutes).
-        if let unit = value.last, "dwmy".contains(unit), let number = Int(value.dropLast()), number > 0 {
+        if let unit = value.last, "dwmy".contains(unit), let number = Int(value.dropLast()), number > 0, number <= maximumDays {
             switch unit {
-            case "d": self.init(days: number)
-            case "w": self.init(days: number * 7)
-            case "m": self.init(months: number)
-            default: self.init(months: number * 12)
+            case "d": return ReviewInterval(days: number)
+            case "w": return ReviewInterval(days: number * 7)
+            case "m": return ReviewInterval(months: number)
+            default: return ReviewInterval(months: number * 12)
             }
-            return
         }
         let parts = value.split(separator: " ", omittingEmptySubsequences: true)
-        guard parts.count == 2, let number = Int(parts[0]), number > 0 else { return nil }
+        guard parts.count == 2, let number = Int(parts[0]), number > 0, number <= maximumDays else { return nil }
         switch parts[1] {
-        case "year", "years": self.init(months: number * 12)
-        case "month", "months": self.init(months: number)
-        case "week", "weeks": self.init(days: number * 7)
-        case "day", "days": self.init(days: number)
+        case "year", "years": return ReviewInterval(months: number * 12)
+        case "month", "months": return ReviewInterval(months: number)
+        case "week", "weeks": return ReviewInterval(days: number * 7)
+        case "day", "days": return ReviewInterval(days: number)
         default: return nil
         }
     }

@@ -55,7 +55,16 @@ public struct SiteConfig: Sendable {
             diagnostics.append(.error(code, message, at: SourceLocation(file.path, line: line), fix: fix))
         }
         if let title = fields.string("title") { config.title = title }
-        if let base = fields.string("base_url") { config.baseURL = base }
+        if let base = fields.string("base_url") {
+            // It prefixes every URL in the JSON outputs and feeds: a javascript: or data: value would be a link to script.
+            let lower = base.lowercased()
+            if base.isEmpty || lower.hasPrefix("https://") || lower.hasPrefix("http://") {
+                config.baseURL = base
+            } else {
+                error("config.base-url", "base_url \"\(base)\" is not an http or https URL", fields.lines["base_url"],
+                      "write the address the site is published at, e.g. https://sops.example.com/")
+            }
+        }
         if let content = fields.string("content") {
             if let folder = relativeFolder(content) { config.contentRoot = folder } else {
                 error("config.content", "content \"\(content)\" must be a folder inside the repository", fields.lines["content"],

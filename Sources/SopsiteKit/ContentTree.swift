@@ -15,6 +15,20 @@ struct ContentTree {
     static let repositoryDocuments: Set<String> = ["readme.md", "contributing.md", "changelog.md", "license.md", "code_of_conduct.md",
                                                    "security.md"]
 
+    /// Configuration files sopsite reads at the top of the repository by default.
+    static let rootConfigurationNames = ["sopsite.yml", "owners.yml", ".git-blame-ignore-revs"]
+
+    /// True when `path` (repository-relative) exists and resolves, through symbolic links, to a place outside the
+    /// repository: such a file is never read.
+    static func isOutside(_ path: RepoPath, repositoryRoot: String) -> Bool {
+        let full = repositoryRoot + "/" + path.value
+        guard (try? FileManager.default.destinationOfSymbolicLink(atPath: full)) != nil
+                || path.components.count > 1 else { return false }
+        let realRepository = URL(fileURLWithPath: repositoryRoot).resolvingSymlinksInPath().path
+        let resolved = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
+        return !(resolved == realRepository || resolved.hasPrefix(realRepository == "/" ? "/" : realRepository + "/"))
+    }
+
     /// Reads the content folder. Hidden files and folders (`.git`, `.github`), sopsite's own output and staging folders,
     /// and symbolic links that lead outside the content folder are skipped; nothing outside it is ever read.
     /// - Parameter skipping: absolute folders not to enter (the output folder when it lies inside the content folder).
@@ -24,6 +38,13 @@ struct ContentTree {
         let realBase = URL(fileURLWithPath: base).resolvingSymlinksInPath().path
         var tree = ContentTree()
         var diagnostics: [Diagnostic] = []
+        // A content folder that is a symbolic link out of the repository would publish files Git does not hold.
+        let realRepository = URL(fileURLWithPath: repositoryRoot).resolvingSymlinksInPath().path
+        guard realBase == realRepository || realBase.hasPrefix(realRepository == "/" ? "/" : realRepository + "/") else {
+            return Diagnosed(tree, diagnostics: [.error("content.outside-repository",
+                                                        "the content folder is a symbolic link to a folder outside the repository; nothing is read from it",
+                                                        at: SourceLocation(contentRoot), fix: "move the SOPs into the repository")])
+        }
 
         func visit(_ folder: String, relative: String) {
             guard let names = try? manager.contentsOfDirectory(atPath: folder) else {
@@ -50,7 +71,21 @@ struct ContentTree {
                 guard manager.fileExists(atPath: target, isDirectory: &isFolder) else { continue }
                 if isFolder.boolValue {
                     if type == .typeSymbolicLink { continue }  // a linked folder inside the content is already visited directly
+                    // A submodule (or any repository inside this one) has its own history, which this repository's
+                    // history cannot date: its files would be published as never committed.
+                    if manager.fileExists(atPath: full + "/.git") {
+                        diagnostics.append(.warning("content.submodule", "this folder is a separate Git repository (a submodule); its files are not published",
+                                                    at: SourceLocation(path), fix: "copy the SOPs into the content folder, or move the submodule out of it"))
+                        continue
+                    }
                     visit(full, relative: childRelative)
+                    continue
+                }
+                // Reading a named pipe or a device would block or never end; only regular files are documents.
+                let targetType = type == .typeSymbolicLink ? (try? manager.attributesOfItem(atPath: target))?[.type] as? FileAttributeType : type
+                guard targetType == .typeRegular else {
+                    diagnostics.append(.warning("content.not-a-file", "this is not a regular file; it is not read or published",
+                                                at: SourceLocation(path), fix: "remove it from the content folder"))
                     continue
                 }
                 guard let data = manager.contents(atPath: target) else {
@@ -74,6 +109,14 @@ struct ContentTree {
         }
 
         visit(base, relative: "")
+        // Configuration at the top of the repository is read by the pipeline, not by this walk; a link out of the
+        // repository is not followed there either (`isOutside`), and is named here so the writer knows why.
+        for name in rootConfigurationNames where !contentRoot.value.isEmpty || name.hasPrefix(".") {
+            if isOutside(RepoPath(name), repositoryRoot: repositoryRoot) {
+                diagnostics.append(.warning("content.symlink-outside", "this symbolic link leads outside the repository; it is not read",
+                                            at: SourceLocation(RepoPath(name)), fix: "copy the file into the repository instead"))
+            }
+        }
         return Diagnosed(tree, diagnostics: diagnostics)
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import SOPCore
 
 /// Refuses output folders a build could destroy: the repository, its `.git` folder, the content folder, anything
-/// inside the `.git` or content folder, a parent of the repository, `/` and the home folder; and a non-empty folder that
-/// sopsite did not create (no marker file) unless forced. `--force` never overrides the first group.
+/// inside the `.git` or content folder, a parent of the repository, `/`, the home folder and its parents; and a
+/// non-empty folder that sopsite did not create (no marker file) unless forced. `--force` never overrides the first group.
 enum OutputGuard {
     static func check(output: String, repository: String, gitDirectory: String?, content: String, force: Bool) -> Diagnostic? {
         let here = SourceLocation(RepoPath(""))
@@ -11,7 +11,9 @@ enum OutputGuard {
         let real = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
         let output = real(output)
         func isInside(_ child: String, _ parent: String) -> Bool { child == parent || child.hasPrefix(parent == "/" ? "/" : parent + "/") }
-        if output == "/" || output == real(home) {
+        // $HOME as set for this process too: CI containers set it to a folder other than the account's (/github/home).
+        let homes = [home] + (ProcessInfo.processInfo.environment["HOME"].map { [$0] } ?? [])
+        if output == "/" || homes.contains(where: { !$0.isEmpty && isInside(real($0), output) }) {
             return .error("output.unsafe", "refusing to write the site into \(output)", at: here, fix: "choose an output folder such as _site")
         }
         if isInside(real(repository), output) {

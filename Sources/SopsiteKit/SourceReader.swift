@@ -23,6 +23,8 @@ enum SourceReader {
     func read(_ path: RepoPath) -> [UInt8]? {
         switch self {
         case .workingTree(let root):
+            // A configuration file linked out of the repository is not read (ContentTree names it).
+            if ContentTree.isOutside(path, repositoryRoot: root) { return nil }
             return FileManager.default.contents(atPath: root + "/" + path.value).map { Array($0) }
         case .headTree(let repositoryPath, let tree):
             guard let repository = try? Repository.open(at: repositoryPath),
