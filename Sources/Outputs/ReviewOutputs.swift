@@ -125,8 +125,10 @@ enum ReviewOutputs {
 
     /// TEXT value escaping (RFC 5545 §3.3.11).
     static func text(_ value: String) -> String {
+        // Line endings of any kind become `\n`: a bare CR would end the content line (RFC 5545 §3.1).
         value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ";", with: "\\;")
-            .replacingOccurrences(of: ",", with: "\\,").replacingOccurrences(of: "\n", with: "\\n")
+            .replacingOccurrences(of: ",", with: "\\,").replacingOccurrences(of: "\r\n", with: "\\n")
+            .replacingOccurrences(of: "\r", with: "\\n").replacingOccurrences(of: "\n", with: "\\n")
     }
 
     /// Folds a content line at 75 octets, never inside a UTF-8 sequence (RFC 5545 §3.1).

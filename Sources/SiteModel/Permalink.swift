@@ -18,6 +18,8 @@ public enum Permalink {
             }
         }
         while out.hasSuffix("-") { out.removeLast() }
+        // A slug made only of dots would climb folders in a URL or a file path ("-.." → ".."): never produce one.
+        if out.allSatisfy({ $0 == "." }) { return "page" }
         return out.isEmpty ? "page" : out
     }
 

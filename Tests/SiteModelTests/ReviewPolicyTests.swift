@@ -49,3 +49,10 @@ import Testing
         #expect(Permalink.slug(text) == expected)
     }
 }
+
+@Suite struct SlugSafetyTests {
+    @Test("no slug is a folder climb or a dot folder", arguments: ["..", "-..", ".", "-.-", "..."])
+    func dots(name: String) {
+        #expect(Permalink.slug(name) == "page")
+    }
+}

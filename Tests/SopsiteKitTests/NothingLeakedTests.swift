@@ -189,16 +189,9 @@ import TestSupport
             let lines = site.text(feed).components(separatedBy: "\r\n")
             #expect(lines.filter { $0 == "BEGIN:VEVENT" }.count == lines.filter { $0 == "END:VEVENT" }.count)
             #expect(!lines.contains { $0.hasPrefix("X-INJECTED") }, "\(feed)")
-            // ReviewOutputs.text escapes "\n" but leaves "\r" (RFC 5545 §3.3.11 allows neither in TEXT): a title
-            // written "a\rb" in YAML puts a bare carriage return in the feed. Outputs is not this issue's to change.
+            // RFC 5545 §3.3.11 allows no bare CR or LF in TEXT: a title written "a\rb" in YAML must arrive escaped.
             let hasBareLineBreak = lines.contains { $0.contains("\r") || $0.contains("\n") }
-            if feed == "reviews/eve.ics" {
-                withKnownIssue("TODO(#10): a carriage return in a value reaches the calendar feed unescaped") {
-                    #expect(!hasBareLineBreak, "\(feed)")
-                }
-            } else {
-                #expect(!hasBareLineBreak, "\(feed)")
-            }
+            #expect(!hasBareLineBreak, "\(feed)")
         }
         #expect(!FileManager.default.fileExists(atPath: "/tmp/sopsite-escaped.ics"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: site.folder.path) == ["site"])
