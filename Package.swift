@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // The pipeline: Git → History ─┐
@@ -14,6 +14,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // Only the preview server (`sopsite serve`) uses Hummingbird. Its default traits pull in swift-configuration,
+        // which the server does not need: turning them off saves compile time (traits need tools 6.1; Hummingbird 2.28
+        // itself needs 6.2).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // Already in Hummingbird's graph; named here because the preview server uses their types directly.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CGit2", pkgConfig: "libgit2", providers: [.apt(["libgit2-dev"])]),
@@ -28,7 +35,12 @@ let package = Package(
         .target(name: "SiteModel", dependencies: ["SOPCore", "History", "Documents"]),
         .target(name: "Outputs", dependencies: ["SOPCore", "SiteModel", "GFM", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "SopsiteKit", dependencies: ["SOPCore", "Git", "History", "Documents", "SiteModel", "Outputs"]),
-        .executableTarget(name: "sopsite", dependencies: ["SopsiteKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // The preview server is its own module so that the generator and its tests build without Hummingbird.
+        .target(name: "PreviewServer", dependencies: ["SOPCore", "SopsiteKit", .product(name: "Hummingbird", package: "hummingbird"),
+                                                    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                                                    .product(name: "HTTPTypes", package: "swift-http-types")]),
+        .executableTarget(name: "sopsite", dependencies: ["SopsiteKit", "PreviewServer",
+                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .target(name: "TestSupport", dependencies: ["SOPCore", "Git"]),
 
@@ -41,6 +53,7 @@ let package = Package(
         .testTarget(name: "OutputsTests", dependencies: ["Outputs", "SiteModel", "Documents", "History"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "SopsiteKitTests", dependencies: ["SopsiteKit", "TestSupport"]),
+        .testTarget(name: "PreviewServerTests", dependencies: ["PreviewServer", "SopsiteKit", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

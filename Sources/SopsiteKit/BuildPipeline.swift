@@ -20,6 +20,20 @@ public enum BuildPipeline {
     /// Runs a whole build. Problems in the writer's files come back as diagnostics; failures of the machine too
     /// (repository missing, disk full), as errors at the repository or output path, so the CLI reports them the same way.
     public static func run(_ request: BuildRequest) async -> BuildReport {
+        var notWritten: [OutputFile]? = nil
+        return await run(request, keepingFilesIn: &notWritten)
+    }
+
+    /// Runs a whole build like `run(_:)` but writes nothing (and skips the output-folder checks): `sopsite serve` keeps
+    /// the site in memory. The files are empty unless the build succeeded; assets are included.
+    public static func render(_ request: BuildRequest) async -> (report: BuildReport, files: [OutputFile]) {
+        var files: [OutputFile]? = []
+        let report = await run(request, keepingFilesIn: &files)
+        return (report, files ?? [])
+    }
+
+    /// `memory` nil: write the site; non-nil: receive the files instead.
+    private static func run(_ request: BuildRequest, keepingFilesIn memory: inout [OutputFile]?) async -> BuildReport {
         var report = BuildReport()
         let manager = FileManager.default
         let repositoryPath = absolute(request.repository)
@@ -67,7 +81,7 @@ public enum BuildPipeline {
                                              at: here, fix: "pass --content FOLDER (e.g. --content . for Markdown at the top) or set content: in sopsite.yml"))
             return finish(report)
         }
-        if request.mode == .build,
+        if request.mode == .build, memory == nil,
            let problem = OutputGuard.check(output: outputPath, repository: repositoryPath, gitDirectory: nil, content: contentPath, force: request.force) {
             report.diagnostics.append(problem)
             return finish(report)
@@ -109,6 +123,7 @@ public enum BuildPipeline {
             }
         }.value
         var clock = StageClock()
+        BuildProgress.current?.report(.started("reading documents and walking the history"))
         let tree = source.contentTree(contentRoot: contentRoot, skipping: [outputPath])
         report.diagnostics += tree.diagnostics
         // Documents are loaded from the working tree while the history walk runs.
@@ -178,7 +193,7 @@ public enum BuildPipeline {
         report.dueSoon = site.pages.filter { $0.review.state == .dueSoon }.count
 
         var theme = Theme.builtIn
-        if let override = request.themeOverride {
+        if let override = request.themeOverride ?? config.themeFolder.map({ repositoryPath + "/" + $0.value }) {
             do {
                 theme = theme.overlaid(with: try Theme.load(from: absolute(override)))
             } catch {
@@ -206,6 +221,7 @@ public enum BuildPipeline {
             clock.lap("read revisions", into: &report)
         }
 
+        BuildProgress.current?.report(.started("rendering \(site.pages.count) pages"))
         let rendered: Diagnosed<[OutputFile]>
         do {
             rendered = try await SiteRenderer(theme: theme, allowRawHTML: config.allowRawHTML).render(site, revisionTexts: revisionTexts)
@@ -226,6 +242,11 @@ public enum BuildPipeline {
             guard let url = site.assets[asset.path] else { continue }
             files.append(OutputFile(path: String(url.dropFirst()), bytes: asset.bytes))
         }
+        if memory != nil {
+            memory = files
+            return finish(report)
+        }
+        BuildProgress.current?.report(.started("writing \(files.count) files"))
         do {
             try SiteWriter.write(files, to: outputPath)
             report.filesWritten = files.count
@@ -257,6 +278,7 @@ struct StageClock {
         let now = ContinuousClock.now
         let elapsed = now - last
         report.timings.append((stage, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+        BuildProgress.current?.report(.finished(stage: stage, seconds: report.timings[report.timings.count - 1].seconds))
         last = now
     }
 }

@@ -48,7 +48,7 @@ struct BuildCommand: AsyncParsableCommand {
                                    baseURL: baseURL, themeOverride: theme, force: force, includeDrafts: source.drafts,
                                    committedOnly: source.committedOnly)
         request.allowShallow = source.allowShallow
-        let report = await BuildPipeline.run(request)
+        let report = await ProgressDisplay.whileRunning { await BuildPipeline.run(request) }
         for diagnostic in report.diagnostics {
             FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
         }

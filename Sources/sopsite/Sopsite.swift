@@ -12,9 +12,11 @@ struct Sopsite: AsyncParsableCommand {
           sopsite build                                  # content/ of the repository in the current folder → _site/
           sopsite build --repo ~/sops --out /tmp/site    # another repository, another output folder
           sopsite build --content . --now 2026-12-01     # Markdown at the top of the repository; judge reviews on a fixed day
+          sopsite serve                                  # preview on http://127.0.0.1:8000/, rebuilt on every save
+          sopsite new procedure "How to …" --process customer-support
         """,
         version: "0.1.0",
-        subcommands: [BuildCommand.self, CheckCommand.self],
+        subcommands: [BuildCommand.self, CheckCommand.self, ServeCommand.self, NewCommand.self],
         defaultSubcommand: nil
     )
 
