@@ -94,8 +94,9 @@ public struct HistoryIndex: Sendable {
         let root = SourceLocation(RepoPath(""))
         guard let head = try repository.headCommit() else {
             return Diagnosed(HistoryIndex(head: nil, commitCount: 0, documents: [:]), diagnostics: [
-                .warning("history.no-commits", "the repository has no commits yet, so no page has a history", at: root,
-                         fix: "commit the content to give pages revisions and review dates"),
+                .warning("history.no-commits", "HEAD has no commits yet (an empty repository, or HEAD on a branch without commits), "
+                         + "so no page has a history", at: root,
+                         fix: "commit the content, or check out the branch that holds it, to give pages revisions and review dates"),
             ])
         }
         var diagnostics: [Diagnostic] = []

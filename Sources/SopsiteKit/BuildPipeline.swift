@@ -103,8 +103,9 @@ public enum BuildPipeline {
                 report.diagnostics += loaded.diagnostics
                 break
             } else if config.ownersFile != nil {
-                report.diagnostics.append(.error("config.owners", "the owners file \(candidate.value) does not exist",
-                                                 at: SourceLocation(RepoPath("sopsite.yml")), fix: "create it or correct owners: in sopsite.yml"))
+                report.diagnostics.append(.error("config.owners", "the owners file \(candidate.value) cannot be read: it is missing, "
+                                                 + "or a link that leads outside the repository", at: SourceLocation(RepoPath("sopsite.yml")),
+                                                 fix: "create it inside the repository, or correct owners: in sopsite.yml"))
             }
         }
 
