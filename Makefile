@@ -10,7 +10,7 @@ BIN         := .build/release/sopsite
 
 PREFIX      ?= /usr/local
 
-.PHONY: serve build site test deps theme bench lint clean browser-test install
+.PHONY: serve build site test deps theme bench lint clean browser-test browser-deps install
 
 # Installs the Debian packages sopsite links against, only when one is missing (needs root or sudo).
 deps:
@@ -62,9 +62,19 @@ clean:
 # Search in a real headless Chromium (Tests/browser): builds the sample site with the debug binary that `test` built and
 # serves it on a free loopback port. Needs chromium, chromium-driver and Selenium in .venv; .ci/run sets them up.
 BROWSER_PYTHON ?= .venv/bin/python
-browser-test:
-	@if [ ! -x "$(BROWSER_PYTHON)" ] || ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then \
-	  echo "browser-test: needs chromium, chromium-driver and $(BROWSER_PYTHON) with selenium; .ci/run installs them:"; \
-	  echo "  apt-get install chromium chromium-driver python3-venv poppler-utils && python3 -m venv .venv &&"; \
-	  echo "  .venv/bin/pip install selenium==4.51.0 axe-selenium-python==2.1.6 axe-core-python==0.1.0 icalendar==7.3.2"; exit 1; fi
+BROWSER_APT  = chromium chromium-driver python3-venv poppler-utils
+BROWSER_PIP  = selenium==4.51.0 axe-selenium-python==2.1.6 axe-core-python==0.1.0 icalendar==7.3.2
+
+# What the browser tests need, installed when missing (Debian packages with apt-get; Python packages in .venv).
+browser-deps:
+	@missing=""; for p in $(BROWSER_APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	fi
+	@if [ ! -x "$(BROWSER_PYTHON)" ] || ! $(BROWSER_PYTHON) -c "import selenium, axe_selenium_python, axe_core_python, icalendar" 2>/dev/null; then \
+	  python3 -m venv .venv && .venv/bin/pip install -q $(BROWSER_PIP); fi
+
+browser-test: browser-deps
 	PYTHONDONTWRITEBYTECODE=1 SOPSITE_BIN=$(CURDIR)/.build/debug/sopsite $(BROWSER_PYTHON) -m unittest discover -s Tests/browser -t Tests/browser -p 'test_*.py'

@@ -113,7 +113,7 @@ def load_work(work):
         t = json.load(open(os.path.join(work, "truth.json"), encoding="utf-8"))
         truth = {"params": t.get("params", {}), "stats": t.get("stats", {})}
     name = rows[0]["repo"] if rows else os.path.basename(work)
-    return {"name": name, "rows": rows, "sizes": sizes, "st": st, "corr": corr, "extra": extra, "truth": truth,
+    return {"dir": work, "name": name, "rows": rows, "sizes": sizes, "st": st, "corr": corr, "extra": extra, "truth": truth,
             "history": statistics.median(history) if history else None, "summary": summary}
 
 
@@ -336,6 +336,43 @@ def overview(works, md):
                           f"| {ratio(s['cpu'], x['cpu'])} | — | |")
 
 
+def search_section(works, md):
+    """The table of bench/search_bench.py (WORK/search.json), one block of rows per knowledge base."""
+    import sys
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from search_bench import HEADER, table_rows
+    found = []
+    for w in works:
+        p = os.path.join(w["dir"], "search.json")
+        if os.path.exists(p):
+            found.append(json.load(open(p, encoding="utf-8")))
+    if not found:
+        return
+    md.append("")
+    md.append("## Search")
+    md.append("")
+    md.append("`bench/search_bench.py`, headless Chromium " + (found[0].get("chromium") or "?") + ", pages served from a local "
+              "HTTP server (no compression, HTTP cache off). Index bytes: sopsite `search/*.js`; Pagefind "
+              "`pagefind-entry.json`, `*.pf_meta`, `index/`, `fragment/` (already gzip-compressed on disk, so gzip -9 cannot "
+              "shrink them). Before first results: the files a fresh page downloaded until the first 10 results had titles "
+              "(sopsite: `sopsiteSearch.search`; Pagefind: `pagefind.search` plus `data()` of the first 10), median over the "
+              "queries; client code is sopsite's `assets/search.js`, Pagefind's `pagefind.js`, worker and wasm. Latency: "
+              "`performance.now()` around that call; first-time in a fresh page (client script loaded, no index file yet), "
+              "repeated = the same query again in that page (median of 3). Queries: 50 drawn from the SOP titles (whole "
+              "words, prefixes, one-typo variants), the same for both tools.")
+    md.append("")
+    md.append("| SOPs | " + " | ".join(HEADER) + " |")
+    md.append("|" + "---|" * (len(HEADER) + 1))
+    for r in found:
+        for row in table_rows(r):
+            md.append(f"| {r['sops']:,} | " + " | ".join(row) + " |")
+    loads = [x for r in found for x in (r.get("load1_start"), r.get("load1_end")) if x is not None]
+    if loads:
+        md.append("")
+        md.append(f"Load average during the search runs: {min(loads):.1f}–{max(loads):.1f} (latencies are wall-clock "
+                  "in a browser sharing the machine). Per-query numbers: `$BENCH_DIR/work/*/search.json`.")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--versions", required=True)
@@ -372,6 +409,7 @@ def main():
     md.append("")
     overview(works, md)
     goals(works, md)
+    search_section(works, md)
     for w in works:
         md.append("")
         md.append(f"## {title(w)}")

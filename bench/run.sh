@@ -19,6 +19,7 @@
 #   BENCH_CASES    the folder with B12.sh and its README [../shared/cases]
 #   BENCH_OUT      the report to write [bench/results.md]
 #   BENCH_NOW      --now passed to sopsite [2026-11-30]
+#   BENCH_SEARCH   1 = also run bench/search_bench.py (sopsite's search index vs Pagefind's in headless Chromium) [1]
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -39,6 +40,7 @@ BENCH_SHARED=$(realpath -m "${BENCH_SHARED:-$ROOT/../shared/bench}")
 BENCH_CASES=$(realpath -m "${BENCH_CASES:-$ROOT/../shared/cases}")
 BENCH_OUT=${BENCH_OUT:-$ROOT/bench/results.md}
 BENCH_NOW=${BENCH_NOW:-2026-11-30}
+BENCH_SEARCH=${BENCH_SEARCH:-1}
 if [ "${BENCH_SKIP_SLOW:-0}" = 1 ]; then BENCH_PEERS=$(echo " $BENCH_PEERS " | sed 's/ mkdocs-git / /g'); fi
 VENV=$BENCH_DIR/venv
 PIP_PACKAGES=${BENCH_PIP_PACKAGES:-"mkdocs==1.6.1 mkdocs-material==9.8.2 mkdocs-git-revision-date-localized-plugin==1.6.3 mkdocs-git-authors-plugin==0.10.0 pagefind_bin==1.5.2"}
@@ -54,6 +56,10 @@ SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 need_apt=""
 command -v hugo >/dev/null 2>&1 || need_apt="$need_apt hugo"
 [ -x /usr/bin/time ] || need_apt="$need_apt time"
+if [ "$BENCH_SEARCH" = 1 ]; then
+  [ -x /usr/bin/chromium ] || need_apt="$need_apt chromium"
+  [ -x /usr/bin/chromedriver ] || need_apt="$need_apt chromium-driver"
+fi
 command -v git >/dev/null 2>&1 || need_apt="$need_apt git"
 command -v python3 >/dev/null 2>&1 || need_apt="$need_apt python3"
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt="$need_apt python3-venv"
@@ -68,6 +74,12 @@ if ! "$VENV/bin/python" -m pip show mkdocs mkdocs-material mkdocs-git-revision-d
   rm -rf "$VENV"
   python3 -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q $PIP_PACKAGES
+fi
+# the search benchmark drives Chromium with Selenium: the repository's .venv when it has it, else the bench venv
+SEARCH_PY=$ROOT/.venv/bin/python
+if [ "$BENCH_SEARCH" = 1 ] && ! "$SEARCH_PY" -c 'import selenium' >/dev/null 2>&1; then
+  SEARCH_PY=$VENV/bin/python
+  "$SEARCH_PY" -c 'import selenium' >/dev/null 2>&1 || { log "installing selenium in $VENV"; "$SEARCH_PY" -m pip install -q selenium; }
 fi
 PAGEFIND=$("$VENV/bin/python" -c 'import os, pagefind_bin; print(os.path.join(os.path.dirname(pagefind_bin.__file__), "pagefind"))')
 [ -x "$PAGEFIND" ] || die "pagefind binary not found in the pagefind_bin wheel ($PAGEFIND)"
@@ -186,6 +198,13 @@ for size in $BENCH_SIZES; do
   VENV="$VENV" PAGEFIND="$PAGEFIND" HUGO=hugo RUNS="$BENCH_RUNS" WARMUP=1 LONG="$BENCH_LONG" TIMEOUT="$BENCH_TIMEOUT" \
     CONFIGS="$BENCH_PEERS" bash "$BENCH_SHARED/run_peers.sh" "$repo" "$work" 2> "$work/logs/run_peers.log" || log "run_peers.sh exited $?"
   grep -E '^  ' "$work/logs/run_peers.log" >&2 || true
+
+  if [ "$BENCH_SEARCH" = 1 ]; then   # after the peers: Pagefind's index of the same pages is in site-hugo-git/pagefind
+    log "search: sopsite vs Pagefind in headless Chromium (bench/search_bench.py, 50 queries)"
+    "$SEARCH_PY" "$ROOT/bench/search_bench.py" --name "$name" --site "$site" --pagefind-site "$work/site-hugo-git" \
+      --out "$work/search.json" > "$work/search.txt" 2> "$work/logs/search_bench.log" || log "search_bench.py exited $?"
+    cat "$work/search.txt" >&2 || true
+  fi
 
   log "correctness against $truth"
   python3 "$ROOT/bench/correctness.py" --truth "$truth" --verify-dates "$BENCH_SHARED/verify_dates.py" \
