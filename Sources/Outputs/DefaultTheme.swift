@@ -1052,14 +1052,6 @@ th { background: var(--panel); }
 .site-title { color: #fff; font-weight: 700; font-size: 1.15rem; text-decoration: none; margin-right: auto; }
 .search { position: relative; flex: 1 1 18rem; max-width: 32rem; }
 .search__input { width: 100%; font: inherit; padding: 0.45rem 0.7rem; border-radius: 6px; border: 1px solid var(--line); background: var(--bg); color: var(--fg); }
-.search__results { position: absolute; top: calc(100% + 4px); left: 0; right: 0; z-index: 20; background: var(--bg); color: var(--fg);
-  border: 1px solid var(--line); border-radius: 6px; box-shadow: 0 8px 24px rgba(0,0,0,.2); max-height: 70vh; overflow-y: auto; }
-.search__results a { display: block; padding: 0.5rem 0.75rem; text-decoration: none; color: var(--fg); border-bottom: 1px solid var(--line); }
-.search__results a[aria-selected="true"], .search__results a:hover { background: var(--panel); }
-.search__results .result__title { color: var(--link); font-weight: 600; }
-.search__results .result__meta { font-size: 0.8rem; color: var(--muted); }
-.search__results .result__empty { padding: 0.6rem 0.75rem; color: var(--muted); }
-.search__results mark { background: var(--soon-bg); color: inherit; }
 
 .page { max-width: 80rem; margin: 0 auto; display: grid; grid-template-columns: 16rem minmax(0, 1fr); gap: 2rem; padding: 1.5rem 1rem; }
 .sidebar { font-size: 0.92rem; }

@@ -374,16 +374,6 @@ struct SOPView: TemplateView {
     }
 }
 
-struct SearchPageView: TemplateView {
-    let pages: [PageRow]
-
-    func child(named name: String) -> Any? {
-        switch name {
-        case "pages": present(self.pages)
-        default: nil
-        }
-    }
-}
 
 struct LinkView: TemplateView {
     let text: String

@@ -57,7 +57,6 @@ import Testing
         #expect(unanswered(try #require(sopView.toc.first)).isEmpty)
         #expect(unanswered(try #require(navigation.first)).isEmpty)
         #expect(unanswered(LayoutView(siteTitle: "t", pageTitle: "p", root: "./", content: "c", navigation: [], description: "d", isHome: true, scripts: ["x.js"])).isEmpty)
-        #expect(unanswered(SearchPageView(pages: [])).isEmpty)
         #expect(unanswered(PersonDate(day: "d", dayISO: "i", instant: "n", author: "a", shortID: "s", commitID: "c", subject: "s")).isEmpty)
         #expect(unanswered(HistoryRow(revision: "Rev 1", day: "d", dayISO: "i", author: "a", subject: "s", shortID: "s", effect: "e", isRevision: true, url: "../u/")).isEmpty)
         #expect(unanswered(ContributorRow(name: "Alice Adams", commits: "c")).isEmpty)
