@@ -114,8 +114,6 @@ public struct DocumentHistory: Sendable {
     public var lastChange: CommitRecord { commits[0] }
     /// The newest commit that was a revision (created or content change).
     public var lastRevision: CommitRecord? { commits.first { $0.kind.isRevision } }
-    /// The newest commit that changed the file's bytes (anything but a pure rename or an ignored revision).
-    public var lastByteChange: CommitRecord? { commits.first { $0.kind != .unchanged && $0.kind != .ignored && $0.kind != .deleted } }
     /// Number of revisions (commits that created the file or changed its body).
     public var revisionCount: Int { commits.count { $0.kind.isRevision } }
 

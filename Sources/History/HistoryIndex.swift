@@ -19,20 +19,17 @@ public struct HistoryIndex: Sendable {
     public let commitCount: Int
     /// Reviews recorded by `Reviewed:` trailers, newest first.
     public let reviewTrailers: [ReviewTrailer]
-    /// True when HEAD is detached (not on a branch): worth saying, since a reader may expect a branch.
-    public let isDetachedHead: Bool
     /// True when built from a shallow clone with `allowShallow`: every page says its history is incomplete.
     public let isShallow: Bool
     private let documents: [RepoPath: DocumentHistory]
 
     public init(head: String?, commitCount: Int, documents: [RepoPath: DocumentHistory], reviewTrailers: [ReviewTrailer] = [],
-                isDetachedHead: Bool = false, isShallow: Bool = false) {
+                isShallow: Bool = false) {
         self.isShallow = isShallow
         self.head = head
         self.commitCount = commitCount
         self.documents = documents
         self.reviewTrailers = reviewTrailers
-        self.isDetachedHead = isDetachedHead
     }
 
     /// The history of the file at `path` (as it is at HEAD); nil when HEAD has no such file.
@@ -119,7 +116,7 @@ public struct HistoryIndex: Sendable {
         var walker = Walker(repository: repository, mailmap: try repository.mailmap(), options: options)
         try walker.run(from: head, shallow: repository.isShallow)
         return Diagnosed(HistoryIndex(head: head.hex, commitCount: walker.commitCount, documents: walker.documents(),
-                                      reviewTrailers: walker.trailers, isDetachedHead: repository.isHeadDetached,
+                                      reviewTrailers: walker.trailers,
                                       isShallow: repository.isShallow), diagnostics: diagnostics)
     }
 }

@@ -132,13 +132,12 @@ public enum PagesAPI {
     }
 
     static func build(_ site: Site) -> [UInt8] {
-        let base = site.config.baseURL.hasSuffix("/") ? String(site.config.baseURL.dropLast()) : site.config.baseURL
         func change(_ facts: ChangeFacts?) -> Change? {
             facts.map { Change(date: $0.instant.iso8601, author: $0.authorName, email: $0.authorEmail, commit: $0.commitID) }
         }
         let entries = site.pages.map { page in
             Entry(id: page.document.id, title: page.document.title, sourcePath: page.document.path.value,
-                  url: base + Permalink.encoded(page.permalink), process: page.document.processKey, owner: page.document.owner,
+                  url: site.publishedURL(page.permalink), process: page.document.processKey, owner: page.document.owner,
                   status: page.document.status.rawValue, commits: page.history.count, revision: page.revision,
                   created: change(page.created), lastChange: change(page.lastChange), lastRevision: change(page.lastRevision),
                   lastReview: page.lastReview.map {

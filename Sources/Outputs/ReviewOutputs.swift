@@ -46,9 +46,8 @@ enum ReviewOutputs {
             let sops: [Entry]
             enum CodingKeys: String, CodingKey { case version, sops; case asOf = "as_of" }
         }
-        let base = site.config.baseURL.hasSuffix("/") ? String(site.config.baseURL.dropLast()) : site.config.baseURL
         let entries = byUrgency(site.pages).map { page in
-            Entry(id: page.document.id, title: page.document.title, url: base + Permalink.encoded(page.permalink), owner: page.document.owner,
+            Entry(id: page.document.id, title: page.document.title, url: site.publishedURL(page.permalink), owner: page.document.owner,
                   ownerName: page.owner?.name, state: page.review.state.rawValue, lastReview: page.lastReview?.day.iso,
                   lastReviewer: page.lastReview?.reviewer, evidence: page.lastReview?.kind.rawValue, commit: page.lastReview?.commitID,
                   nextDue: page.review.nextDue?.iso, daysUntilDue: page.review.daysUntilDue, interval: page.review.interval.description,
@@ -94,7 +93,6 @@ enum ReviewOutputs {
             guard let owner = page.document.owner else { continue }
             byOwner[owner, default: []].append(page)
         }
-        let base = site.config.baseURL.hasSuffix("/") ? String(site.config.baseURL.dropLast()) : site.config.baseURL
         // DTSTAMP must be a UTC date-time; the build's --now day keeps it deterministic.
         let stamp = compact(site.now) + "T000000Z"
         return byOwner.keys.sorted().compactMap { owner -> OutputFile? in
@@ -113,7 +111,7 @@ enum ReviewOutputs {
                           "DESCRIPTION:" + text("Review \(page.document.title) (every \(page.review.interval), \(page.review.intervalSource.explanation)). "
                                                 + "Last review: \(page.lastReview?.day.long ?? "none on record")."),
                           "TRANSP:TRANSPARENT"]
-                if !base.isEmpty { lines.append("URL:" + text(base + Permalink.encoded(page.permalink))) }
+                if !site.config.baseURL.isEmpty { lines.append("URL:" + text(site.publishedURL(page.permalink))) }
                 lines.append("END:VEVENT")
             }
             lines.append("END:VCALENDAR")

@@ -64,20 +64,12 @@ public struct SiteRenderer: Sendable {
             }, description: "", isHome: false, scripts: []))))
 
         // SOP pages: the bulk of the work.
-        let chunks = Self.chunks(of: site.pages, count: max(1, ProcessInfo.processInfo.activeProcessorCount * 2))
-        let results: [Result<SOPChunk, OutputError>] = await withTaskGroup(of: (Int, Result<SOPChunk, OutputError>).self) { group in
-            for (index, chunk) in chunks.enumerated() {
-                group.addTask {
-                    do throws(OutputError) {
-                        return (index, .success(try renderSOPs(chunk, library: library, navigation: navigation, order: order, site: site)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
+        let results = await ParallelChunks.map(site.pages) { chunk -> Result<SOPChunk, OutputError> in
+            do throws(OutputError) {
+                return .success(try renderSOPs(chunk, library: library, navigation: navigation, order: order, site: site))
+            } catch {
+                return .failure(error)
             }
-            var ordered = [(Int, Result<SOPChunk, OutputError>)]()
-            for await result in group { ordered.append(result) }
-            return ordered.sorted { $0.0 < $1.0 }.map(\.1)
         }
         for result in results {
             let chunk = try result.get()
@@ -88,20 +80,12 @@ public struct SiteRenderer: Sendable {
 
         if !revisionTexts.isEmpty {
             // Earlier revisions outnumber current pages several times over: rendered in parallel chunks as well.
-            let revisionChunks = Self.chunks(of: site.pages, count: max(1, ProcessInfo.processInfo.activeProcessorCount * 2))
-            let rendered: [Result<[OutputFile], OutputError>] = await withTaskGroup(of: (Int, Result<[OutputFile], OutputError>).self) { group in
-                for (index, chunk) in revisionChunks.enumerated() {
-                    group.addTask {
-                        do throws(OutputError) {
-                            return (index, .success(try revisionPages(Array(chunk), site: site, texts: revisionTexts, library: library)))
-                        } catch {
-                            return (index, .failure(error))
-                        }
-                    }
+            let rendered = await ParallelChunks.map(site.pages) { chunk -> Result<[OutputFile], OutputError> in
+                do throws(OutputError) {
+                    return .success(try revisionPages(Array(chunk), site: site, texts: revisionTexts, library: library))
+                } catch {
+                    return .failure(error)
                 }
-                var collected: [(Int, Result<[OutputFile], OutputError>)] = []
-                for await result in group { collected.append(result) }
-                return collected.sorted { $0.0 < $1.0 }.map(\.1)
             }
             for result in rendered { files += try result.get() }
         }
@@ -132,13 +116,6 @@ public struct SiteRenderer: Sendable {
                                         description: sop.document.scope ?? "", scripts: ["print.js"]))
         }
         return chunk
-    }
-
-    /// Splits `pages` into at most `count` contiguous slices.
-    static func chunks(of pages: [SOPPage], count: Int) -> [ArraySlice<SOPPage>] {
-        guard !pages.isEmpty else { return [] }
-        let size = (pages.count + count - 1) / count
-        return stride(from: 0, to: pages.count, by: size).map { pages[$0..<min($0 + size, pages.count)] }
     }
 
     /// One page: its template rendered, then wrapped in the layout.

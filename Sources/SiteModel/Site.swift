@@ -392,6 +392,13 @@ public struct Site: Sendable {
     /// The permalink of the document at `path`, if published.
     public func permalink(of path: RepoPath) -> String? { permalinks[path] }
 
+    /// The URL to publish for a permalink: percent-encoded, and absolute when a base URL is configured
+    /// (`https://x.example/kb/` + `/a/b/` → `https://x.example/kb/a/b/`).
+    public func publishedURL(_ permalink: String) -> String {
+        let base = config.baseURL.hasSuffix("/") ? String(config.baseURL.dropLast()) : config.baseURL
+        return base + Permalink.encoded(permalink)
+    }
+
     /// The permalink of the published SOP with `id`.
     public func permalink(ofID id: String) -> String? { permalinksByID[id] }
 }

@@ -151,15 +151,18 @@ public enum BuildPipeline {
         var replaced: [SourceFile] = []
         var left: Set<RepoPath> = []
         var uncommitted: Set<RepoPath> = []
+        // Opened once, and only when committed versions are needed.
+        let committedReader: Result<Repository, GitError>? = request.committedOnly
+            ? Result { () throws(GitError) in try Repository.open(at: repositoryPath) } : nil
         for file in tree.value.markdown {
             guard let committed = history[file.path] else {
                 if request.committedOnly { left.insert(file.path) }
                 continue
             }
             guard ObjectID.blob(hashing: file.bytes).hex != committed.headBlob else { continue }
-            if request.committedOnly, let blob = ObjectID(hex: committed.headBlob) {
+            if let committedReader, let blob = ObjectID(hex: committed.headBlob) {
                 do {
-                    let repository = try Repository.open(at: repositoryPath)
+                    let repository = try committedReader.get()
                     replaced.append(SourceFile(path: file.path, bytes: try repository.blob(blob)))
                     left.insert(file.path)
                 } catch {
