@@ -177,7 +177,7 @@ enum DefaultTheme {
   {{#hasDiff}}
   <details class="diff" open>
     <summary>Changes from {{previousRevision}}: {{added}} line(s) added, {{removed}} removed</summary>
-    <pre class="diff__lines">{{#diff}}<span class="diff__line diff__line--{{kind}}"><span class="diff__sign" aria-hidden="true">{{sign}}</span>{{#segments}}{{#isChanged}}<mark>{{text}}</mark>{{/isChanged}}{{^isChanged}}{{text}}{{/isChanged}}{{/segments}}</span>{{/diff}}</pre>
+    <pre class="diff__lines">{{{diffHTML}}}</pre>
   </details>
   {{/hasDiff}}
   <div class="prose">

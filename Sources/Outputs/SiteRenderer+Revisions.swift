@@ -39,7 +39,7 @@ extension SiteRenderer {
                     author: change.authorName, subject: change.subject, shortID: change.shortID,
                     isCurrent: number == newest, currentRevision: "Rev \(newest)",
                     currentURL: Permalink.relative(from: permalink, to: sop.permalink),
-                    html: rendered.html, diff: diffLines, hasDiff: !diffLines.isEmpty, previousRevision: previousNumber,
+                    html: rendered.html, diff: diffLines, diffHTML: Self.html(diffLines), hasDiff: !diffLines.isEmpty, previousRevision: previousNumber,
                     added: diffLines.count { $0.kind == "added" }, removed: diffLines.count { $0.kind == "removed" })
                 let content = try render(library, "layouts/revision", view)
                 let layout = LayoutView(siteTitle: site.config.title, pageTitle: "\(sop.document.title) (\(sop.document.id), Rev \(number))",
@@ -72,6 +72,20 @@ extension SiteRenderer {
         }
         if skipped > 0, !result.isEmpty { result.append(.gap(skipped)) }
         return result
+    }
+
+    /// The diff lines as the default theme shows them: `<span class="diff__line diff__line--KIND">` with the sign and the
+    /// text, changed word runs in `<mark>`; every text escaped.
+    static func html(_ lines: [DiffLineView]) -> String {
+        var html = ""
+        for line in lines {
+            html += "<span class=\"diff__line diff__line--\(line.kind)\"><span class=\"diff__sign\" aria-hidden=\"true\">\(line.sign)</span>"
+            for segment in line.segments {
+                html += segment.isChanged ? "<mark>" + HTMLEscaping.escape(segment.text) + "</mark>" : HTMLEscaping.escape(segment.text)
+            }
+            html += "</span>"
+        }
+        return html
     }
 
     /// The Markdown body of a file's text (front matter removed, line endings normalised).

@@ -16,13 +16,28 @@ public struct SiteRenderer: Sendable {
         self.markdown = MarkdownRenderer(allowRawHTML: allowRawHTML)
     }
 
-    /// Renders every output file, sorted by path. SOP pages are rendered in parallel chunks (each with its own cmark
-    /// parser); results are collected and sorted, so the output does not depend on scheduling.
-    /// - Returns: the files, and warnings for links that point at nothing the site publishes (with file and line).
+    /// Blob ids (hex) → texts, for the revisions one chunk of SOPs publishes; called from several tasks at once, so it
+    /// must be safe to call concurrently (SopsiteKit opens one repository handle per call).
+    public typealias RevisionTexts = @Sendable (_ blobs: [String]) -> [String: String]
+    /// Receives rendered files as chunks of SOPs finish, from several tasks at once, in no particular order.
+    public typealias FileSink = @Sendable (_ files: [OutputFile]) -> Void
+
+    /// SOPs per chunk of parallel work: small enough that the pages of the chunks in flight stay a few MB (a chunk of 16
+    /// SOPs with their earlier revisions is about 150 pages), large enough that scheduling costs nothing.
+    static let sopsPerChunk = 16
+
+    /// Renders every output file. SOP pages and revision pages are rendered in parallel chunks (each with its own
+    /// cmark parser); without a sink the files are collected and returned sorted by path, so the output does not
+    /// depend on scheduling.
+    /// - Parameters:
+    ///   - revisionTexts: where the texts of earlier revisions come from; nil publishes no revision pages
+    ///     (`/sop/<id>/rev/<n>/`).
+    ///   - sink: when given, every file goes to it as soon as its chunk is done and the returned list is empty, so a
+    ///     large site is never held in memory whole (peak memory stays flat in the number of pages).
+    /// - Returns: the files (none with a sink), and warnings for links that point at nothing the site publishes
+    ///   (with file and line).
     /// - Throws: `OutputError` when a theme template is missing or does not parse.
-    /// - Parameter revisionTexts: blob id (hex) → text of every revision to publish at `/sop/<id>/rev/<n>/`; empty
-    ///   publishes no revision pages.
-    public func render(_ site: Site, revisionTexts: [String: String] = [:]) async throws(OutputError) -> Diagnosed<[OutputFile]> {
+    public func render(_ site: Site, revisionTexts: RevisionTexts? = nil, sink: FileSink? = nil) async throws(OutputError) -> Diagnosed<[OutputFile]> {
         let library = try theme.library()
         let navigation = NavigationCache(site: site)
         let order = ReadingOrder(site: site)
@@ -63,10 +78,20 @@ public struct SiteRenderer: Sendable {
                 NavigationItem(title: $0.title, url: basePath + $0.url, isCurrent: false, pages: [])
             }, description: "", isHome: false, scripts: []))))
 
-        // SOP pages: the bulk of the work.
-        let results = await ParallelChunks.map(site.pages) { chunk -> Result<SOPChunk, OutputError> in
+        // SOP pages and their earlier revisions: the bulk of the work.
+        let chunks = max(1, (site.pages.count + Self.sopsPerChunk - 1) / Self.sopsPerChunk)
+        let results = await ParallelChunks.map(site.pages, maxChunks: chunks) { chunk -> Result<SOPChunk, OutputError> in
             do throws(OutputError) {
-                return .success(try renderSOPs(chunk, library: library, navigation: navigation, order: order, site: site))
+                var rendered = try renderSOPs(chunk, library: library, navigation: navigation, order: order, site: site)
+                if let revisionTexts {
+                    rendered.files += try revisionPages(Array(chunk), site: site, texts: revisionTexts(Self.revisionBlobs(chunk)),
+                                                        library: library)
+                }
+                if let sink {
+                    sink(rendered.files)
+                    rendered.files = []
+                }
+                return .success(rendered)
             } catch {
                 return .failure(error)
             }
@@ -77,24 +102,22 @@ public struct SiteRenderer: Sendable {
             diagnostics += chunk.diagnostics
             searchEntries += chunk.searchEntries
         }
-
-        if !revisionTexts.isEmpty {
-            // Earlier revisions outnumber current pages several times over: rendered in parallel chunks as well.
-            let rendered = await ParallelChunks.map(site.pages) { chunk -> Result<[OutputFile], OutputError> in
-                do throws(OutputError) {
-                    return .success(try revisionPages(Array(chunk), site: site, texts: revisionTexts, library: library))
-                } catch {
-                    return .failure(error)
-                }
-            }
-            for result in rendered { files += try result.get() }
-        }
         files += SearchIndex.build(site, entries: searchEntries)
         files.append(OutputFile(path: "api/pages.json", bytes: PagesAPI.build(site)))
         for (name, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: "assets/" + name, bytes: bytes))
         }
+        if let sink {
+            sink(files)
+            files = []
+        }
         return Diagnosed(files.sorted { $0.path < $1.path }, diagnostics: diagnostics.sorted())
+    }
+
+    /// The blobs (hex) of every revision the SOPs in `pages` publish.
+    static func revisionBlobs(_ pages: ArraySlice<SOPPage>) -> [String] {
+        var seen: Set<String> = []
+        return pages.flatMap { sop in sop.history.compactMap { $0.kind.isRevision ? $0.blob : nil } }.filter { seen.insert($0).inserted }
     }
 
     private struct SOPChunk: Sendable {

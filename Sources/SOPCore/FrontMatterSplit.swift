@@ -20,17 +20,35 @@ public struct FrontMatterSplit: Sendable, Equatable {
     /// Splits `text`, which must already have line endings normalised to `\n` and any byte-order mark removed.
     /// - Throws: `Failure.unclosed` when the opening fence is never closed.
     public static func split(_ text: String) throws(Failure) -> FrontMatterSplit {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.first, first.trimmingTrailingSpaces == "---" else {
+        // Bytes, not Characters: this runs on every file and every revision, and only ASCII fences matter.
+        let bytes = Array(text.utf8)
+        func lineEnd(_ start: Int) -> Int {
+            var end = start
+            while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+            return end
+        }
+        func isFence(_ start: Int, _ end: Int, _ mark: UInt8) -> Bool {
+            var last = end
+            while last > start, bytes[last - 1] == 0x20 || bytes[last - 1] == 0x09 { last -= 1 }
+            return last - start == 3 && bytes[start] == mark && bytes[start + 1] == mark && bytes[start + 2] == mark
+        }
+        func string(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        let firstEnd = lineEnd(0)
+        guard isFence(0, firstEnd, 0x2D) else {
             return FrontMatterSplit(yaml: nil, yamlFirstLine: 1, body: text, bodyFirstLine: 1)
         }
-        for index in 1..<lines.count {
-            let line = lines[index].trimmingTrailingSpaces
-            if line == "---" || line == "..." {
-                let yaml = lines[1..<index].joined(separator: "\n")
-                let body = lines[(index + 1)...].joined(separator: "\n")
-                return FrontMatterSplit(yaml: yaml, yamlFirstLine: 2, body: body, bodyFirstLine: index + 2)
+        var start = firstEnd + 1, line = 2
+        while start <= bytes.count, firstEnd < bytes.count {
+            let end = lineEnd(start)
+            if isFence(start, end, 0x2D) || isFence(start, end, 0x2E) {
+                let yamlStart = firstEnd + 1
+                let yaml = start > yamlStart ? string(yamlStart..<(start - 1)) : ""
+                let body = end < bytes.count ? string((end + 1)..<bytes.count) : ""
+                return FrontMatterSplit(yaml: yaml, yamlFirstLine: 2, body: body, bodyFirstLine: line + 1)
             }
+            if end >= bytes.count { break }
+            start = end + 1
+            line += 1
         }
         throw .unclosed(openingLine: 1)
     }
@@ -57,12 +75,3 @@ public struct FrontMatterSplit: Sendable, Equatable {
         return String(decoding: out, as: UTF8.self)
     }
 }
-
-extension Substring {
-    var trimmingTrailingSpaces: Substring {
-        var s = self
-        while let last = s.last, last == " " || last == "\t" { s.removeLast() }
-        return s
-    }
-}
-

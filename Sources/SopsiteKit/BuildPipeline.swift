@@ -206,32 +206,54 @@ public enum BuildPipeline {
             }
         }
 
-        // Rendered in memory even when there are errors, so that one run reports every problem (broken links too);
-        // only a clean build is written.
-        // Every revision of every SOP is published from its blob (never the working tree).
-        var revisionTexts: [String: String] = [:]
-        if request.mode == .build {
-            do throws(GitError) {
-                let repository = try Repository.open(at: repositoryPath)
-                for page in site.pages {
-                    for change in page.history where change.kind.isRevision {
-                        guard let hex = change.blob, revisionTexts[hex] == nil, let id = ObjectID(hex: hex) else { continue }
-                        revisionTexts[hex] = String(decoding: try repository.blob(id), as: UTF8.self)
-                    }
-                }
+        // Rendered even when there are errors, so that one run reports every problem (broken links too); only a clean
+        // build is written. A clean build streams its pages into the staging folder as they are rendered, so a large
+        // site is never held in memory whole.
+        let writesSite = request.mode == .build && memory == nil && !report.diagnostics.contains { $0.severity == .error }
+        var staging: SiteWriter.Staging?
+        if writesSite {
+            do {
+                staging = try SiteWriter.Staging(output: outputPath)
             } catch {
-                report.diagnostics.append(.error("git.read", "could not read earlier revisions: \(error.message)", at: here))
+                report.diagnostics.append(.error("output.write", "could not write the site: \(error)", at: SourceLocation(RepoPath(outputPath))))
+                return finish(report)
             }
-            clock.lap("read revisions", into: &report)
+        }
+        // Every revision of every SOP is published from its blob (never the working tree), read as each chunk of SOPs
+        // is rendered, through a repository handle of its own (libgit2 handles are not shared between threads).
+        var revisionTexts: SiteRenderer.RevisionTexts?
+        var revisionFailures: FailureBox?
+        if request.mode == .build {
+            let failures = FailureBox()
+            revisionTexts = { blobs in
+                var texts: [String: String] = [:]
+                do throws(GitError) {
+                    let repository = try Repository.open(at: repositoryPath)
+                    for hex in blobs {
+                        guard let id = ObjectID(hex: hex) else { continue }
+                        texts[hex] = String(decoding: try repository.blob(id), as: UTF8.self)
+                    }
+                } catch {
+                    failures.record(error.message)
+                }
+                return texts
+            }
+            revisionFailures = failures
         }
 
         BuildProgress.current?.report(.started("rendering \(site.pages.count) pages"))
         let rendered: Diagnosed<[OutputFile]>
         do {
-            rendered = try await SiteRenderer(theme: theme, allowRawHTML: config.allowRawHTML).render(site, revisionTexts: revisionTexts)
+            var sink: SiteRenderer.FileSink?
+            if let staging { sink = { files in staging.write(files) } }
+            rendered = try await SiteRenderer(theme: theme, allowRawHTML: config.allowRawHTML).render(site, revisionTexts: revisionTexts, sink: sink)
         } catch {
+            staging?.abandon()
             report.diagnostics.append(.error("theme.render", error.description, at: here))
             return finish(report)
+        }
+        if let message = revisionFailures?.first {
+            report.diagnostics.append(.error("git.read", "could not read earlier revisions: \(message)", at: here))
         }
         clock.lap("render", into: &report)
         report.diagnostics += rendered.diagnostics
@@ -239,7 +261,10 @@ public enum BuildPipeline {
             report.diagnostics = CheckPolicy.apply(to: report.diagnostics, site: site, threshold: threshold)
             return finish(report)
         }
-        guard !report.diagnostics.contains(where: { $0.severity == .error }) else { return finish(report) }
+        guard !report.diagnostics.contains(where: { $0.severity == .error }) else {
+            staging?.abandon()
+            return finish(report)
+        }
 
         var files = rendered.value
         for asset in tree.value.assets {
@@ -247,13 +272,15 @@ public enum BuildPipeline {
             files.append(OutputFile(path: String(url.dropFirst()), bytes: asset.bytes))
         }
         if memory != nil {
-            memory = files
+            memory = files.sorted { $0.path < $1.path }
             return finish(report)
         }
-        BuildProgress.current?.report(.started("writing \(files.count) files"))
+        guard let staging else { return finish(report) }
+        BuildProgress.current?.report(.started("writing the last \(files.count) files"))
         do {
-            try SiteWriter.write(files, to: outputPath)
-            report.filesWritten = files.count
+            staging.write(files)
+            try staging.commit()
+            report.filesWritten = staging.filesWritten
             clock.lap("write", into: &report)
         } catch {
             report.diagnostics.append(.error("output.write", "could not write the site: \(error)", at: SourceLocation(RepoPath(outputPath))))
@@ -272,6 +299,16 @@ public enum BuildPipeline {
         let base = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         return URL(fileURLWithPath: base).standardizedFileURL.path
     }
+}
+
+/// The first failure reported from concurrent tasks.
+final class FailureBox: @unchecked Sendable {
+    // @unchecked: `messages` is only touched under `lock`.
+    private let lock = NSLock()
+    private var messages: [String] = []
+
+    func record(_ message: String) { lock.withLock { messages.append(message) } }
+    var first: String? { lock.withLock { messages.first } }
 }
 
 /// Wall time per stage, for `--verbose` (never in the site: output must not depend on the clock).

@@ -3,7 +3,7 @@ import Outputs
 
 /// Writes a site atomically: into a staging folder beside the output folder, then swaps the two folders in one
 /// `renameat2(RENAME_EXCHANGE)` (`renamex_np(RENAME_SWAP)` on macOS), so readers, a failed build and a build killed
-/// at any instant (kill -9, power loss) see either the whole previous site or the whole new one.
+/// at any instant (kill -9) see either the whole previous site or the whole new one.
 ///
 /// Files whose bytes did not change are hard-linked from the previous site instead of written: unchanged pages cost
 /// no write, and deleting the previous site afterwards only drops directory entries (on a filesystem mounted with
@@ -18,56 +18,110 @@ enum SiteWriter {
     static let stagingInfix = ".sopsite-staging-"
     static let retiredInfix = ".sopsite-old-"
 
+    /// Writes `files` as the whole new site in one go (see `Staging` for writing as pages are rendered).
     /// - Throws: `UnsafePath` before anything is written when a file's path is not a plain relative path; file-system
     ///   errors (the previous site is then left in place).
     static func write(_ files: [OutputFile], to output: String) throws {
         for file in files where !isPlainRelative(file.path) { throw UnsafePath(path: file.path) }
-        let manager = FileManager.default
-        let parent = (output as NSString).deletingLastPathComponent
-        try manager.createDirectory(atPath: parent, withIntermediateDirectories: true)
-        recoverInterruptedBuilds(of: output)
-        let suffix = "\(ProcessInfo.processInfo.processIdentifier)"
-        let staging = output + stagingInfix + suffix
-        let retired = output + retiredInfix + suffix
-        try? manager.removeItem(atPath: staging)
-        try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
-        let previous = manager.fileExists(atPath: output + "/" + BuildPipeline.markerFileName) ? output : nil
-        do {
-            var folders: Set<String> = [staging]
-            for file in files {
-                let target = staging + "/" + file.path
-                let folder = (target as NSString).deletingLastPathComponent
-                if !folders.contains(folder) {
-                    try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                    folders.insert(folder)
-                }
-                if let previous, reuse(previous + "/" + file.path, for: file.bytes, at: target) { continue }
-                try writeFile(file.bytes, to: target)
-            }
-            try writeFile(Array("This folder was written by sopsite; the next build replaces it.\n".utf8),
-                          to: staging + "/" + BuildPipeline.markerFileName)
-            // One flush of everything written, so that after a power cut the swapped-in site is whole too. Foundation's
-            // `Data.write` fsyncs each file instead: 2.4 s for a site of 3,000 pages here, against 0.3 s.
-            sync()
-            if manager.fileExists(atPath: output), exchange(staging, output) {
-                // The previous site now sits in the staging folder.
-                try? manager.removeItem(atPath: staging)
-                return
-            }
-            // No atomic exchange here (a file system without it): two renames, with a window between them that
-            // `recoverInterruptedBuilds` closes on the next run.
-            if manager.fileExists(atPath: output) {
-                try manager.moveItem(atPath: output, toPath: retired)
-            }
-            try manager.moveItem(atPath: staging, toPath: output)
-        } catch {
-            try? manager.removeItem(atPath: staging)
-            if !manager.fileExists(atPath: output), manager.fileExists(atPath: retired) {
-                try? manager.moveItem(atPath: retired, toPath: output)
-            }
-            throw error
+        let staging = try Staging(output: output)
+        staging.write(files)
+        try staging.commit()
+    }
+
+    /// A new site being written beside `output`: files arrive in batches, from several tasks at once, and are written
+    /// at once so that a large site is never held in memory whole; `commit` swaps it in, `abandon` removes it.
+    final class Staging: @unchecked Sendable {
+        // @unchecked: the mutable state (`folders`, `failure`) is only touched under `lock`; the rest is immutable.
+        let output: String
+        let path: String
+        private let retired: String
+        private let previous: String?
+        private let lock = NSLock()
+        private var folders: Set<String>
+        private var failure: Error?
+        private var written = 0
+
+        /// Files written or reused so far.
+        var filesWritten: Int { lock.withLock { written } }
+
+        /// Clears what interrupted builds left and creates the staging folder.
+        init(output: String) throws {
+            let manager = FileManager.default
+            try manager.createDirectory(atPath: (output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            SiteWriter.recoverInterruptedBuilds(of: output)
+            let suffix = "\(ProcessInfo.processInfo.processIdentifier)"
+            self.output = output
+            path = output + SiteWriter.stagingInfix + suffix
+            retired = output + SiteWriter.retiredInfix + suffix
+            try? manager.removeItem(atPath: path)
+            try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
+            previous = manager.fileExists(atPath: output + "/" + BuildPipeline.markerFileName) ? output : nil
+            folders = [path]
         }
-        try? manager.removeItem(atPath: retired)
+
+        /// Writes a batch; the first failure (an unsafe path, a full disk) is kept for `commit` to throw, and later
+        /// batches are dropped.
+        func write(_ files: [OutputFile]) {
+            for file in files {
+                guard !hasFailed else { return }
+                do {
+                    guard SiteWriter.isPlainRelative(file.path) else { throw UnsafePath(path: file.path) }
+                    let target = path + "/" + file.path
+                    try makeFolder((target as NSString).deletingLastPathComponent)
+                    if previous == nil || !SiteWriter.reuse(previous! + "/" + file.path, for: file.bytes, at: target) {
+                        try SiteWriter.writeFile(file.bytes, to: target)
+                    }
+                    lock.withLock { written += 1 }
+                } catch {
+                    lock.withLock { if failure == nil { failure = error } }
+                }
+            }
+        }
+
+        private var hasFailed: Bool { lock.withLock { failure != nil } }
+
+        private func makeFolder(_ folder: String) throws {
+            if lock.withLock({ folders.contains(folder) }) { return }
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            lock.withLock { _ = folders.insert(folder) }
+        }
+
+        /// Marks the folder as sopsite's and swaps it in for `output`.
+        /// - Throws: the first write failure, or a failure to swap (the staging folder is then removed and the
+        ///   previous site left in place).
+        func commit() throws {
+            let manager = FileManager.default
+            do {
+                if let failure = lock.withLock({ failure }) { throw failure }
+                try SiteWriter.writeFile(Array("This folder was written by sopsite; the next build replaces it.\n".utf8),
+                              to: path + "/" + BuildPipeline.markerFileName)
+                // No fsync, as Hugo and MkDocs: a killed build (kill -9 at any instant) still leaves a whole site, since
+                // the kernel holds what was written; flushing the disk (sync) took seconds on a shared machine.
+                if manager.fileExists(atPath: output), SiteWriter.exchange(path, output) {
+                    // The previous site now sits in the staging folder.
+                    try? manager.removeItem(atPath: path)
+                    return
+                }
+                // No atomic exchange here (a file system without it): two renames, with a window between them that
+                // `recoverInterruptedBuilds` closes on the next run.
+                if manager.fileExists(atPath: output) {
+                    try manager.moveItem(atPath: output, toPath: retired)
+                }
+                try manager.moveItem(atPath: path, toPath: output)
+            } catch {
+                abandon()
+                if !manager.fileExists(atPath: output), manager.fileExists(atPath: retired) {
+                    try? manager.moveItem(atPath: retired, toPath: output)
+                }
+                throw error
+            }
+            try? manager.removeItem(atPath: retired)
+        }
+
+        /// Removes the staging folder; the previous site stays as it was.
+        func abandon() {
+            try? FileManager.default.removeItem(atPath: path)
+        }
     }
 
     /// True for `a/b.html`: not empty, not absolute, no empty, `.` or `..` component, no NUL.
@@ -103,7 +157,7 @@ enum SiteWriter {
     }
 
     /// Swaps two folders' names in one system call; false when the system or file system cannot.
-    private static func exchange(_ a: String, _ b: String) -> Bool {
+    fileprivate static func exchange(_ a: String, _ b: String) -> Bool {
         #if os(Linux)
         // glibc has had renameat2 since 2.28 but Swift's Glibc module does not import it: look it up by name.
         typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
@@ -130,8 +184,8 @@ enum SiteWriter {
         var description: String { "could not write \(path): \(String(cString: strerror(code)))" }
     }
 
-    /// Writes `bytes` to a new file at `path` (no fsync: `write` flushes the whole staging folder once).
-    private static func writeFile(_ bytes: [UInt8], to path: String) throws {
+    /// Writes `bytes` to a new file at `path` (no fsync; see `Staging.commit`).
+    fileprivate static func writeFile(_ bytes: [UInt8], to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else { throw WriteFailure(path: path, code: errno) }
         var failure: Int32?
@@ -153,7 +207,7 @@ enum SiteWriter {
     }
 
     /// Hard-links `old` to `target` when it holds exactly `bytes`; false when it does not (or cannot be linked).
-    private static func reuse(_ old: String, for bytes: [UInt8], at target: String) -> Bool {
+    fileprivate static func reuse(_ old: String, for bytes: [UInt8], at target: String) -> Bool {
         var info = stat()
         guard lstat(old, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) == bytes.count,
               let handle = FileHandle(forReadingAtPath: old) else { return false }
