@@ -75,14 +75,8 @@ struct TextDiff {
     /// The words of `line`, marked where they are not in `other`.
     static func words(_ line: Substring, against other: Substring) -> [Word] {
         let mine = tokens(line), theirs = tokens(other)
-        var ids: [Substring: Int32] = [:]
-        func intern(_ token: Substring) -> Int32 {
-            if let id = ids[token] { return id }
-            let id = Int32(ids.count)
-            ids[token] = id
-            return id
-        }
-        let edits = Myers.edits(theirs.map(intern), mine.map(intern))
+        // Tokens are short and each is compared a few times: directly, not interned.
+        let edits = Myers.edits(theirs, mine)
         var result: [Word] = []
         var run = Substring(), runChanged = false
         for (index, token) in mine.enumerated() {
@@ -92,7 +86,7 @@ struct TextDiff {
                 run = Substring()
             }
             // Consecutive tokens are adjacent in `line`: widen the run instead of concatenating.
-            run = run.isEmpty ? token : line[run.startIndex..<token.endIndex]
+            run = run.isEmpty ? token : Substring(line.unicodeScalars[run.startIndex..<token.endIndex])
             runChanged = isChanged
         }
         if !run.isEmpty { result.append(Word(text: String(run), isChanged: runChanged)) }
@@ -123,12 +117,12 @@ struct TextDiff {
         for index in scalars.indices {
             let next = kind(scalars[index], after: current)
             if let current, next != current || next == .other, index > start {
-                tokens.append(line[start..<index])
+                tokens.append(Substring(scalars[start..<index]))
                 start = index
             }
             current = next
         }
-        if start < scalars.endIndex { tokens.append(line[start..<scalars.endIndex]) }
+        if start < scalars.endIndex { tokens.append(Substring(scalars[start..<scalars.endIndex])) }
         return tokens
     }
 }
@@ -140,7 +134,7 @@ enum Myers {
     static let maxDifferences = 1_000
 
     /// Which symbols of `a` are deleted and which of `b` inserted, in a shortest edit script from `a` to `b`.
-    static func edits(_ a: [Int32], _ b: [Int32]) -> (deleted: [Bool], inserted: [Bool]) {
+    static func edits<Symbol: Equatable>(_ a: [Symbol], _ b: [Symbol]) -> (deleted: [Bool], inserted: [Bool]) {
         var deleted = [Bool](repeating: false, count: a.count), inserted = [Bool](repeating: false, count: b.count)
         // The common head and tail are never part of a shortest script worth showing.
         var head = 0

@@ -32,18 +32,49 @@ public enum Permalink {
     /// A relative URL from the page at `from` (a folder URL ending in `/`) to `to` (a page or file URL), so the site
     /// works under any base path and from disk.
     public static func relative(from: String, to: String) -> String {
-        let fromParts = from.split(separator: "/").map(String.init)
-        var toParts = to.split(separator: "/").map(String.init)
-        let isFolder = to.hasSuffix("/")
+        // On bytes: this runs for every link and every navigation entry of every page.
+        let fromBytes = Array(from.utf8), toBytes = Array(to.utf8)
+        let fromParts = segments(fromBytes), toParts = segments(toBytes)
+        let isFolder = toBytes.last == UInt8(ascii: "/")
         var common = 0
-        while common < fromParts.count, common < toParts.count - (isFolder ? 0 : 1), fromParts[common] == toParts[common] {
+        while common < fromParts.count, common < toParts.count - (isFolder ? 0 : 1),
+              fromBytes[fromParts[common]].elementsEqual(toBytes[toParts[common]]) {
             common += 1
         }
-        toParts.removeFirst(common)
-        let ups = Array(repeating: "..", count: fromParts.count - common)
-        let path = (ups + toParts.map(percentEncode)).joined(separator: "/")
-        if path.isEmpty { return "./" }
-        return isFolder ? path + "/" : path
+        var out: [UInt8] = []
+        out.reserveCapacity(toBytes.count + 3 * (fromParts.count - common))
+        for _ in common..<fromParts.count { out.append(contentsOf: [UInt8(ascii: "."), UInt8(ascii: "."), UInt8(ascii: "/")]) }
+        for part in toParts[common...] {
+            appendPercentEncoded(toBytes[part], to: &out)
+            out.append(UInt8(ascii: "/"))
+        }
+        if out.isEmpty { return "./" }
+        if !isFolder { out.removeLast() }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The non-empty runs between slashes.
+    private static func segments(_ bytes: [UInt8]) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var start = 0
+        for index in 0...bytes.count where index == bytes.count || bytes[index] == UInt8(ascii: "/") {
+            if index > start { result.append(start..<index) }
+            start = index + 1
+        }
+        return result
+    }
+
+    private static func appendPercentEncoded(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8]) {
+        let hex = Array("0123456789ABCDEF".utf8)
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                out.append(byte)
+            default:
+                out.append(contentsOf: [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            }
+        }
     }
 
     /// A site-relative permalink with each segment percent-encoded (`/proc%C3%A9dures/x/`), for JSON and feeds.

@@ -66,3 +66,14 @@ import Testing
         #expect(tokens.contains("Vérifiez"))
     }
 }
+
+@Suite struct WordDiffEdgeTests {
+    @Test("a combining mark after a space or punctuation is its own token; the line comes back whole")
+    func strayMarks() {
+        for line: Substring in [" \u{301}x", "a.\u{301}b", "\u{301}", "e\u{301} \u{301}"] {
+            #expect(TextDiff.tokens(line).joined() == line)
+            let words = TextDiff.words(line, against: "x")
+            #expect(words.map(\.text).joined() == line)
+        }
+    }
+}
