@@ -88,6 +88,14 @@ public struct HistoryIndex: Sendable {
     ///   would be wrong; field case B01), a warning for a repository without commits.
     /// - Throws: `GitError` when libgit2 fails, including a walk that ends early.
     public static func build(from repository: Repository, options: Options = .default) throws(GitError) -> Diagnosed<HistoryIndex> {
+        var cache = HistoryCache()
+        return try build(from: repository, options: options, cache: &cache)
+    }
+
+    /// `build(from:options:)`, reusing and extending what earlier builds learned (`cache`); the result is the same as
+    /// without a cache, which tests check.
+    public static func build(from repository: Repository, options: Options = .default,
+                             cache: inout HistoryCache) throws(GitError) -> Diagnosed<HistoryIndex> {
         let root = SourceLocation(RepoPath(""))
         guard let head = try repository.headCommit() else {
             return Diagnosed(HistoryIndex(head: nil, commitCount: 0, documents: [:]), diagnostics: [
@@ -113,8 +121,9 @@ public struct HistoryIndex: Sendable {
                                         + "the site shows the history of that commit", at: root,
                                         fix: "check out a branch if you meant to build one (CI checkouts of pull requests are detached: that is fine)"))
         }
-        var walker = Walker(repository: repository, mailmap: try repository.mailmap(), options: options)
+        var walker = Walker(repository: repository, mailmap: try repository.mailmap(), options: options, cache: cache)
         try walker.run(from: head, shallow: repository.isShallow)
+        cache = walker.cache
         return Diagnosed(HistoryIndex(head: head.hex, commitCount: walker.commitCount, documents: walker.documents(),
                                       reviewTrailers: walker.trailers,
                                       isShallow: repository.isShallow), diagnostics: diagnostics)
@@ -136,11 +145,13 @@ private struct Walker {
     private var records: [[CommitRecord]] = []
     private var identities: [String: (name: String, email: String)] = [:]
     private var blobs = BlobCache()
+    private(set) var cache: HistoryCache
 
-    init(repository: Repository, mailmap: Mailmap, options: HistoryIndex.Options) {
+    init(repository: Repository, mailmap: Mailmap, options: HistoryIndex.Options, cache: HistoryCache) {
         self.repository = repository
         self.mailmap = mailmap
         self.options = options
+        self.cache = cache
     }
 
     mutating func run(from head: ObjectID, shallow: Bool) throws(GitError) {
@@ -180,7 +191,7 @@ private struct Walker {
     }
 
     private mutating func visit(_ commit: CommitInfo, isIgnored: Bool) throws(GitError) {
-        let changes = try repository.changes(in: commit.id, parent: commit.parents.first)
+        let changes = try cache.changes(in: commit.id, parent: commit.parents.first, repository: repository)
         var moves: [(from: RepoPath, documents: [Int])] = []
         for change in changes {
             if let from = change.renamedFrom {
@@ -214,10 +225,10 @@ private struct Walker {
     /// showing a merge in `git log -- PATH`); a clean merge is simplified away and its side's commits speak for it.
     private mutating func visitMerge(_ commit: CommitInfo, isIgnored: Bool) throws(GitError) {
         guard let first = commit.parents.first else { return }
-        for change in try repository.changes(in: commit.id, parent: first) where change.kind == .modified {
+        for change in try cache.changes(in: commit.id, parent: first, repository: repository) where change.kind == .modified {
             guard let documents = tracked[change.path], let blob = change.newBlob else { continue }
             var differsFromAll = true
-            for parent in commit.parents.dropFirst() where try repository.blobID(at: change.path, in: parent) == blob {
+            for parent in commit.parents.dropFirst() where try cache.blobID(at: change.path, in: parent, repository: repository) == blob {
                 differsFromAll = false
             }
             guard differsFromAll else { continue }
@@ -235,7 +246,10 @@ private struct Walker {
         case .modified, .renamed:
             guard let old = change.oldBlob, let new = change.newBlob else { return .content }
             if old == new { return .unchanged }
-            return ContentClassifier.classify(old: try blobs.bytes(old, in: repository), new: try blobs.bytes(new, in: repository))
+            let repository = repository
+            return try cache.kind(old: old, new: new) { () throws(GitError) in
+                ContentClassifier.classify(old: try blobs.bytes(old, in: repository), new: try blobs.bytes(new, in: repository))
+            }
         }
     }
 

@@ -37,7 +37,8 @@ public struct SiteRenderer: Sendable {
     /// - Returns: the files (none with a sink), and warnings for links that point at nothing the site publishes
     ///   (with file and line).
     /// - Throws: `OutputError` when a theme template is missing or does not parse.
-    public func render(_ site: Site, revisionTexts: RevisionTexts? = nil, sink: FileSink? = nil) async throws(OutputError) -> Diagnosed<[OutputFile]> {
+    public func render(_ site: Site, revisionTexts: RevisionTexts? = nil, sink: FileSink? = nil,
+                       cache: (any RenderCache)? = nil) async throws(OutputError) -> Diagnosed<[OutputFile]> {
         let library = try theme.library()
         let navigation = NavigationCache(site: site)
         let order = ReadingOrder(site: site)
@@ -80,18 +81,44 @@ public struct SiteRenderer: Sendable {
 
         // SOP pages and their earlier revisions: the bulk of the work.
         let chunks = max(1, (site.pages.count + Self.sopsPerChunk - 1) / Self.sopsPerChunk)
+        let keys = cache.map { _ in RenderKey(site: site, theme: theme, allowRawHTML: markdown.allowRawHTML, revisions: revisionTexts != nil) }
         let results = await ParallelChunks.map(site.pages, maxChunks: chunks) { chunk -> Result<SOPChunk, OutputError> in
             do throws(OutputError) {
-                var rendered = try renderSOPs(chunk, library: library, navigation: navigation, order: order, site: site)
-                if let revisionTexts {
-                    rendered.files += try revisionPages(Array(chunk), site: site, texts: revisionTexts(Self.revisionBlobs(chunk)),
-                                                        library: library)
+                var done = SOPChunk()
+                var toRender: [(sop: SOPPage, key: String?)] = []
+                for sop in chunk {
+                    guard let cache, let keys else {
+                        toRender.append((sop, nil))
+                        continue
+                    }
+                    let key = keys.key(for: sop)
+                    if let reused = cache.reuse(key: key) {
+                        done.searchEntries.append(reused.sop.entry)
+                        done.diagnostics += reused.sop.diagnostics
+                        done.files += reused.files
+                    } else {
+                        toRender.append((sop, key))
+                    }
+                }
+                let texts = revisionTexts?(Self.revisionBlobs(toRender.map(\.sop)[...])) ?? [:]
+                for (sop, key) in toRender {
+                    var rendered = try renderSOPs([sop][...], library: library, navigation: navigation, order: order, site: site)
+                    if revisionTexts != nil {
+                        rendered.files += try revisionPages([sop], site: site, texts: texts, library: library)
+                    }
+                    if let key, let cache, let entry = rendered.searchEntries.first {
+                        cache.keep(key: key, RenderedSOP(entry: entry, diagnostics: rendered.diagnostics, paths: rendered.files.map(\.path)),
+                                   files: rendered.files)
+                    }
+                    done.searchEntries += rendered.searchEntries
+                    done.diagnostics += rendered.diagnostics
+                    done.files += rendered.files
                 }
                 if let sink {
-                    sink(rendered.files)
-                    rendered.files = []
+                    sink(done.files)
+                    done.files = []
                 }
-                return .success(rendered)
+                return .success(done)
             } catch {
                 return .failure(error)
             }

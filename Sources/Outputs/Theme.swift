@@ -47,6 +47,17 @@ public struct Theme: Sendable {
         Theme(templates: templates.merging(overrides.templates) { $1 }, assets: assets.merging(overrides.assets) { $1 })
     }
 
+    /// A hash of every template and asset, for `RenderKey`.
+    var fingerprint: String {
+        var fingerprint = Fingerprint()
+        for (name, text) in templates.sorted(by: { $0.key < $1.key }) { fingerprint.add(name); fingerprint.add(text) }
+        for (name, bytes) in assets.sorted(by: { $0.key < $1.key }) {
+            fingerprint.add(name)
+            fingerprint.add(String(decoding: bytes, as: UTF8.self))
+        }
+        return fingerprint.hex
+    }
+
     /// swift-mustache's parser errors in words.
     static func explain(_ error: any Error) -> String {
         switch error as? MustacheTemplate.Error {

@@ -69,6 +69,8 @@ public struct PreviewServer: Sendable {
     public init(_ configuration: Configuration, onEvent: @escaping @Sendable (Event) -> Void = { _ in }) {
         var configuration = configuration
         configuration.request.baseURL = ""
+        // Each rebuild re-renders only the SOPs whose inputs changed, and walks only the commits added since.
+        if configuration.request.memory == nil { configuration.request.memory = RenderMemory() }
         self.configuration = configuration
         self.onEvent = onEvent
     }

@@ -2,7 +2,8 @@ import SOPCore
 
 /// Site-relative URL paths: `/customer-support/process-a-refund/`, always starting and ending with `/` for pages.
 public enum Permalink {
-    /// A URL-safe form of one path component: lowercase, spaces to `-`, letters of any script and digits kept
+    /// A URL-safe form of one path component: lowercase, spaces and slashes to `-` (an id derived from a path,
+    /// `accounts/approve-laptop`, keeps its word break), letters of any script and digits kept
     /// (the browser percent-encodes them), other punctuation dropped except `-`, `_` and `.`.
     public static func slug(_ component: String) -> String {
         var out = ""
@@ -11,7 +12,7 @@ public enum Permalink {
             if scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_" || scalar == "." {
                 out.unicodeScalars.append(scalar)
                 lastWasDash = false
-            } else if (scalar == "-" || scalar.properties.isWhitespace || scalar == "'" ) && !lastWasDash && !out.isEmpty {
+            } else if (scalar == "-" || scalar == "/" || scalar.properties.isWhitespace || scalar == "'") && !lastWasDash && !out.isEmpty {
                 if scalar == "'" { continue }
                 out += "-"
                 lastWasDash = true

@@ -113,11 +113,20 @@ public enum BuildPipeline {
         let contentRoot = config.contentRoot
         var historyOptions = HistoryIndex.Options(folder: contentRoot, ignoredRevisions: ignored)
         historyOptions.allowShallow = request.allowShallow
+        let cacheFolder = BuildCache.folder(for: request.cache, repository: repositoryPath).map(BuildCache.init(folder:))
+        let renderMemory = request.memory
         async let historyResult = Task.detached { () -> (Result<Diagnosed<HistoryIndex>, GitError>, Duration) in
             let started = ContinuousClock.now
             do throws(GitError) {
                 let repository = try Repository.open(at: repositoryPath)
-                let index = try HistoryIndex.build(from: repository, options: historyOptions)
+                // Facts learned by earlier builds (in this server's memory, else in the cache folder) are reused.
+                var cache = renderMemory?.history ?? cacheFolder?.loadHistory(formatKey: BuildCache.historyKey) ?? HistoryCache()
+                let index = try HistoryIndex.build(from: repository, options: historyOptions, cache: &cache)
+                if let renderMemory {
+                    renderMemory.history = cache
+                } else if let cacheFolder, cache.computed > 0 || !FileManager.default.fileExists(atPath: cacheFolder.folder + "/" + BuildCache.historyFile) {
+                    cacheFolder.saveHistory(cache, formatKey: BuildCache.historyKey)
+                }
                 return (.success(index), ContinuousClock.now - started)
             } catch {
                 return (.failure(error), ContinuousClock.now - started)
@@ -125,7 +134,7 @@ public enum BuildPipeline {
         }.value
         var clock = StageClock()
         BuildProgress.current?.report(.started("reading documents and walking the history"))
-        let tree = source.contentTree(contentRoot: contentRoot, skipping: [outputPath])
+        let tree = source.contentTree(contentRoot: contentRoot, skipping: [outputPath] + (cacheFolder.map { [$0.folder] } ?? []))
         report.diagnostics += tree.diagnostics
         // Documents are loaded from the working tree while the history walk runs.
         let loader = DocumentLoader(contentRoot: contentRoot)
@@ -243,11 +252,19 @@ public enum BuildPipeline {
 
         BuildProgress.current?.report(.started("rendering \(site.pages.count) pages"))
         let rendered: Diagnosed<[OutputFile]>
+        var previousRender: PreviousRender?
         do {
             var sink: SiteRenderer.FileSink?
             if let staging { sink = { files in staging.write(files) } }
-            rendered = try await SiteRenderer(theme: theme, allowRawHTML: config.allowRawHTML).render(site, revisionTexts: revisionTexts, sink: sink)
+            var renderCache: (any RenderCache)? = renderMemory
+            if let staging, let cacheFolder {
+                previousRender = PreviousRender(cache: cacheFolder, staging: staging)
+                renderCache = previousRender
+            }
+            rendered = try await SiteRenderer(theme: theme, allowRawHTML: config.allowRawHTML)
+                .render(site, revisionTexts: revisionTexts, sink: sink, cache: renderCache)
         } catch {
+            renderMemory?.finishBuild(succeeded: false)
             staging?.abandon()
             report.diagnostics.append(.error("theme.render", error.description, at: here))
             return finish(report)
@@ -257,6 +274,8 @@ public enum BuildPipeline {
         }
         clock.lap("render", into: &report)
         report.diagnostics += rendered.diagnostics
+        renderMemory?.finishBuild(succeeded: !report.diagnostics.contains { $0.severity == .error })
+        report.reusedSOPs = previousRender?.reused ?? 0
         if case .check(let threshold) = request.mode {
             report.diagnostics = CheckPolicy.apply(to: report.diagnostics, site: site, threshold: threshold)
             return finish(report)
@@ -281,6 +300,7 @@ public enum BuildPipeline {
             staging.write(files)
             try staging.commit()
             report.filesWritten = staging.filesWritten
+            if let previousRender, let cacheFolder { previousRender.save(to: cacheFolder, output: outputPath) }
             clock.lap("write", into: &report)
         } catch {
             report.diagnostics.append(.error("output.write", "could not write the site: \(error)", at: SourceLocation(RepoPath(outputPath))))

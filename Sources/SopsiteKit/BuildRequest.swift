@@ -24,6 +24,10 @@ public struct BuildRequest: Sendable {
     public var allowShallow = false
     /// `.build` writes the site; `.check` validates everything and applies the review policy without writing.
     public var mode: Mode = .build
+    /// Where history facts and rendered SOPs are kept for the next build (`--cache`, `--no-cache`).
+    public var cache: CacheSetting = .off
+    /// `sopsite serve`: what earlier builds of this server rendered, kept in memory.
+    public var memory: RenderMemory?
 
     public enum Mode: Sendable, Equatable {
         case build
@@ -69,6 +73,8 @@ public struct BuildReport: Sendable {
     public var dueSoon = 0
     public var commitsWalked = 0
     public var filesWritten = 0
+    /// SOPs whose pages were reused from the previous build (`--cache`).
+    public var reusedSOPs = 0
     /// Absolute output folder.
     public var outputPath = ""
     public var now: Day?

@@ -68,6 +68,8 @@ enum SiteWriter {
                     guard SiteWriter.isPlainRelative(file.path) else { throw UnsafePath(path: file.path) }
                     let target = path + "/" + file.path
                     try makeFolder((target as NSString).deletingLastPathComponent)
+                    // A file linked here from the previous site must be replaced, never written through.
+                    unlink(target)
                     if previous == nil || !SiteWriter.reuse(previous! + "/" + file.path, for: file.bytes, at: target) {
                         try SiteWriter.writeFile(file.bytes, to: target)
                     }
@@ -76,6 +78,20 @@ enum SiteWriter {
                     lock.withLock { if failure == nil { failure = error } }
                 }
             }
+        }
+
+        /// Hard-links files of the site at `output` into the new one under the same paths; false (having linked some,
+        /// which later writes replace) when one cannot be linked.
+        func link(_ paths: [String]) -> Bool {
+            for relative in paths {
+                guard SiteWriter.isPlainRelative(relative) else { return false }
+                let target = path + "/" + relative
+                do { try makeFolder((target as NSString).deletingLastPathComponent) } catch { return false }
+                unlink(target)
+                guard Foundation.link(output + "/" + relative, target) == 0 else { return false }
+                lock.withLock { written += 1 }
+            }
+            return true
         }
 
         private var hasFailed: Bool { lock.withLock { failure != nil } }

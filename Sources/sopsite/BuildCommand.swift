@@ -47,6 +47,7 @@ struct BuildCommand: AsyncParsableCommand {
         var request = BuildRequest(repository: source.repo, content: source.content, output: out, now: source.nowSetting(),
                                    baseURL: baseURL, themeOverride: theme, force: force, includeDrafts: source.drafts,
                                    committedOnly: source.committedOnly)
+        request.cache = source.cacheSetting
         request.allowShallow = source.allowShallow
         let report = await ProgressDisplay.whileRunning { await BuildPipeline.run(request) }
         for diagnostic in report.diagnostics {
@@ -65,6 +66,7 @@ struct BuildCommand: AsyncParsableCommand {
             print("Built \(report.pages) SOPs in \(report.processes) processes from \(report.commitsWalked) commits into \(report.outputPath): "
                   + "\(report.overdue) overdue, \(report.dueSoon) due soon as of \(report.now?.iso ?? "?")"
                   + (warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "")
+                  + (report.reusedSOPs > 0 ? "; \(report.reusedSOPs) SOPs unchanged, reused from the cache" : "")
                   + String(format: " (%.2f s)", seconds))
         } else {
             let isUsageProblem = report.diagnostics.contains { $0.severity == .error && BuildPipeline.usageCodes.contains($0.code) }

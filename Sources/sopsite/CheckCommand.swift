@@ -42,6 +42,7 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         var request = BuildRequest(repository: source.repo, content: source.content, output: "_site", now: source.nowSetting(),
                                    includeDrafts: source.drafts, committedOnly: source.committedOnly)
+        request.cache = source.cacheSetting
         request.allowShallow = source.allowShallow
         request.mode = .check(failOn: failOn == "never" ? nil : BuildRequest.ReviewThreshold(rawValue: failOn))
         let report = await BuildPipeline.run(request)

@@ -23,7 +23,20 @@ struct SourceOptions: ParsableArguments {
     @Flag(name: .customLong("committed-only"), help: "Use what is committed only: leave out untracked files and ignore uncommitted edits.")
     var committedOnly = false
 
+    @Option(help: "Keep history facts and rendered pages here for the next build (default: .build-sopsite/cache in the repository).")
+    var cache: String?
+
+    @Flag(name: .customLong("no-cache"), help: "Neither read nor write a build cache: do all the work (benchmarks, suspected cache trouble).")
+    var noCache = false
+
+    /// `--cache`/`--no-cache` as a setting.
+    var cacheSetting: CacheSetting {
+        if noCache { return .off }
+        return cache.map { .folder($0) } ?? .automatic
+    }
+
     func validate() throws {
+        if noCache, cache != nil { throw ValidationError("--cache and --no-cache contradict each other; pass one") }
         if let now, NowParser.parse(now) == nil {
             throw ValidationError("--now \"\(now)\" is not a date; write 2026-12-01 or 2026-12-01T09:00:00+01:00")
         }

@@ -53,6 +53,23 @@ import TestSupport
         #expect(refund.contributors.map(\.name) == ["Alice Adams", "Bob Brown", "Carol Chen"])
         let escalate = try #require(index[RepoPath("content/support/escalate.md")])
         #expect(escalate.commits.map(\.subject) == ["Escalation: add paging", "Add refund SOP"])
+
+        // The history cache (`--cache`): the same index from facts learned before, saved and read back, with nothing
+        // computed again; extended by a new commit, only that commit's facts are computed.
+        func described(_ index: HistoryIndex) -> [String] { index.paths.map { "\(index[$0]!.commits)" } }
+        var cache = HistoryCache()
+        #expect(described(try HistoryIndex.build(from: repo.repository, options: .init(folder: RepoPath("content")), cache: &cache).value) == described(index))
+        #expect(cache.computed > 0)
+        var reread = try #require(HistoryCache(serialised: cache.serialised()))
+        #expect(described(try HistoryIndex.build(from: repo.repository, options: .init(folder: RepoPath("content")), cache: &reread).value) == described(index))
+        #expect(reread.computed == 0)
+        try repo.commit("Escalate: name the lead", by: .alice, at: "2022-05-01T09:00:00+00:00",
+                        write: ["content/support/escalate.md": "# Escalate\n\n1. Call the lead, Ana.\n2. Page on-call.\n"])
+        var extended = try #require(HistoryCache(serialised: reread.serialised()))
+        let fresh = try HistoryIndex.build(from: repo.repository, options: .init(folder: RepoPath("content"))).value
+        #expect(described(try HistoryIndex.build(from: repo.repository, options: .init(folder: RepoPath("content")), cache: &extended).value) == described(fresh))
+        #expect(extended.computed == 2, "the new commit's changes and its one classification")
+        #expect(HistoryCache(serialised: "sopsite-history-cache 1\nC\tnot-an-id\t0\n") == nil)
     }
 
     @Test("B02: a pure move keeps the history: 4 commits, created by Alice, last change by Dave")

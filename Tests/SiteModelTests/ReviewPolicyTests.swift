@@ -37,6 +37,7 @@ import Testing
     @Test("permalinks and relative links", arguments: [
         ("/a/b/", "/c/d/", "../../c/d/"), ("/a/b/", "/a/c/", "../c/"), ("/", "/a/", "a/"), ("/a/b/", "/a/img/x.svg", "../img/x.svg"),
         ("/a/", "/procédures/redémarrage/", "../proc%C3%A9dures/red%C3%A9marrage/"),
+        ("/a/b/", "/a/b/", "./"), ("/a/b/", "/", "../../"), ("/", "/", "./"), ("/a//b/", "/a/x.png", "../x.png"),
     ])
     func relativeLinks(from: String, to: String, expected: String) {
         #expect(Permalink.relative(from: from, to: to) == expected)
@@ -44,6 +45,7 @@ import Testing
 
     @Test("slugs keep letters of any script and drop punctuation", arguments: [
         ("Process a Refund", "process-a-refund"), ("redémarrage", "redémarrage"), ("再起動", "再起動"), ("What's new?", "whats-new"),
+        ("accounts/approve-laptop", "accounts-approve-laptop"),
     ])
     func slugs(text: String, expected: String) {
         #expect(Permalink.slug(text) == expected)

@@ -1,0 +1,147 @@
+import Documents
+import SiteModel
+import SOPCore
+
+/// Rendered SOPs kept between builds (`--cache`, and `sopsite serve` between saves): an SOP's page, its revision pages,
+/// its search entry and its warnings are reused when the key of everything they are rendered from is unchanged.
+///
+/// The key (`RenderKey`) covers the SOP itself (document, history, review state, owner: every stored property, through
+/// reflection, so a new field cannot be forgotten) and what its pages show of the rest of the site (titles, URLs and
+/// processes of all documents for navigation and links, the configuration, owners, theme, `now`). Anything else about
+/// the site is left out on purpose: editing one SOP's text re-renders that SOP only.
+public protocol RenderCache: Sendable {
+    /// The SOP rendered under `key` in an earlier build: its search entry and warnings, and its files to emit (a store
+    /// that put them in place itself, linked from the previous output, returns none); nil when there is no such SOP or
+    /// it cannot be put in place.
+    func reuse(key: String) -> (sop: RenderedSOP, files: [OutputFile])?
+    /// Records an SOP just rendered (called from several tasks at once).
+    func keep(key: String, _ rendered: RenderedSOP, files: [OutputFile])
+}
+
+/// What reusing an SOP gives back besides its files.
+public struct RenderedSOP: Sendable, Codable {
+    public let entry: SearchIndex.Entry
+    public let diagnostics: [Diagnostic]
+    /// The output paths of the SOP's page and revision pages.
+    public let paths: [String]
+
+    public init(entry: SearchIndex.Entry, diagnostics: [Diagnostic], paths: [String]) {
+        self.entry = entry
+        self.diagnostics = diagnostics
+        self.paths = paths
+    }
+}
+
+/// Keys of rendered SOPs: a 128-bit hash of a canonical description of the inputs.
+public struct RenderKey: Sendable {
+    /// Changes whenever what the renderer makes of the same inputs changes (bump with any change to pages).
+    public static let rendererVersion = "sopsite-render-1"
+
+    let shared: Fingerprint
+
+    /// The part shared by every SOP of `site`.
+    public init(site: Site, theme: Theme, allowRawHTML: Bool, revisions: Bool) {
+        var fingerprint = Fingerprint()
+        fingerprint.add(Self.rendererVersion)
+        fingerprint.add(Canonical.text(site.config))
+        fingerprint.add(Canonical.text(site.owners))
+        fingerprint.add(Canonical.text(site.now))
+        fingerprint.add(String(site.isHistoryIncomplete))
+        fingerprint.add(String(allowRawHTML))
+        fingerprint.add(String(revisions))
+        fingerprint.add(theme.fingerprint)
+        for (path, url) in site.assets.sorted(by: { $0.key < $1.key }) { fingerprint.add(path.value + "\u{0}" + url) }
+        for process in site.processes {
+            fingerprint.add(process.key + "\u{0}" + process.title + "\u{0}" + process.permalink)
+            fingerprint.add(process.document.map(Canonical.text) ?? "-")
+        }
+        // What navigation, neighbours, parent and successor links, and link resolution read of every page.
+        for page in site.pages + site.unassigned {
+            let document = page.document
+            fingerprint.add([document.path.value, page.permalink, document.id, document.title, document.kind.rawValue,
+                             document.processKey ?? "-", document.status.rawValue, document.parent ?? "-",
+                             document.order.map(String.init) ?? "-", document.supersedes.joined(separator: ","),
+                             page.supersededBy.joined(separator: ",")].joined(separator: "\u{0}"))
+        }
+        shared = fingerprint
+    }
+
+    /// The key of one SOP's pages.
+    public func key(for sop: SOPPage) -> String {
+        var fingerprint = shared
+        fingerprint.add(Canonical.text(sop))
+        return fingerprint.hex
+    }
+}
+
+/// Two 64-bit FNV-1a lanes with different bases, mixed at the end: 128 bits, not cryptographic (a collision needs an
+/// adversary, and a writer who could craft one controls the content anyway).
+struct Fingerprint: Sendable {
+    private var a: UInt64 = 0xcbf29ce484222325
+    private var b: UInt64 = 0x84222325cbf29ce4
+
+    mutating func add(_ text: String) {
+        for byte in text.utf8 {
+            a = (a ^ UInt64(byte)) &* 0x100000001b3
+            b = (b ^ UInt64(byte)) &* 0x9E3779B97F4A7C15
+            b ^= b >> 29
+        }
+        // A separator no UTF-8 text contains, so ("ab", "c") and ("a", "bc") differ.
+        a = (a ^ 0xFF) &* 0x100000001b3
+        b = (b ^ 0xFF) &* 0x9E3779B97F4A7C15
+    }
+
+    var hex: String {
+        func mix(_ value: UInt64) -> UInt64 {
+            var x = value
+            x ^= x >> 33; x = x &* 0xff51afd7ed558ccd; x ^= x >> 33; x = x &* 0xc4ceb9fe1a85ec53; x ^= x >> 33
+            return x
+        }
+        let high = String(mix(a), radix: 16), low = String(mix(b ^ a), radix: 16)
+        return String(repeating: "0", count: 16 - high.count) + high + String(repeating: "0", count: 16 - low.count) + low
+    }
+}
+
+/// A description of a value that is the same in every run: every stored property through `Mirror`, with dictionary
+/// and set elements sorted (their iteration order changes from one process to the next).
+enum Canonical {
+    static func text(_ value: Any) -> String {
+        var out = ""
+        write(value, into: &out)
+        return out
+    }
+
+    private static func write(_ value: Any, into out: inout String) {
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .dictionary?, .set?:
+            out += "{"
+            for item in mirror.children.map({ text($0.value) }).sorted() { out += item + "," }
+            out += "}"
+        case .optional?:
+            if let some = mirror.children.first { write(some.value, into: &out) } else { out += "nil" }
+        case .enum?:
+            out += String(describing: type(of: value)) + "."
+            if mirror.children.isEmpty {
+                out += String(describing: value)
+            } else {
+                for child in mirror.children {
+                    out += (child.label ?? "") + "("
+                    write(child.value, into: &out)
+                    out += ")"
+                }
+            }
+        case nil:
+            // A leaf (String, Int, Bool, …): reflecting quotes and escapes strings, so texts cannot run together.
+            out += String(reflecting: value)
+        default:
+            out += String(describing: mirror.subjectType) + "("
+            for child in mirror.children {
+                out += (child.label ?? "") + ":"
+                write(child.value, into: &out)
+                out += ","
+            }
+            out += ")"
+        }
+    }
+}

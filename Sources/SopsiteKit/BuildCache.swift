@@ -1,0 +1,184 @@
+import Foundation
+import History
+import Outputs
+import SOPCore
+
+/// Where a build keeps what it can reuse next time (`--cache`): the history facts (`HistoryCache`) and the SOPs it
+/// rendered (`PreviousRender`). Everything in it is checked or keyed so that it is never trusted blindly: a file that
+/// does not parse, is from another version, or describes pages that are no longer as recorded is ignored, and the
+/// build does the work instead. A build with a cache writes the same bytes as one without (tested).
+public enum CacheSetting: Sendable, Equatable {
+    /// No cache: every build does everything (the default for programmatic builds and `--no-cache`).
+    case off
+    /// `.build-sopsite/cache/` in the repository's top folder (ignored by Git through its own `.gitignore`).
+    case automatic
+    /// A folder of the user's choice.
+    case folder(String)
+}
+
+struct BuildCache {
+    let folder: String
+    static let historyFile = "history.txt"
+    static let pagesFile = "pages.json"
+    /// The first line of the history file: facts are pure functions of object ids, so only the format matters.
+    static let historyKey = "sopsite history facts"
+
+    /// The cache folder for a build; nil when caching is off.
+    static func folder(for setting: CacheSetting, repository: String) -> String? {
+        switch setting {
+        case .off: nil
+        case .automatic: repository + "/.build-sopsite/cache"
+        case .folder(let path): BuildPipeline.absolute(path)
+        }
+    }
+
+    func loadHistory(formatKey: String) -> HistoryCache {
+        guard let data = FileManager.default.contents(atPath: folder + "/" + Self.historyFile) else { return HistoryCache() }
+        let text = String(decoding: data, as: UTF8.self)
+        // The first line names the options the facts were gathered with.
+        guard let newline = text.firstIndex(of: "\n"), text[..<newline] == formatKey,
+              let cache = HistoryCache(serialised: String(text[text.index(after: newline)...])) else { return HistoryCache() }
+        return cache
+    }
+
+    func saveHistory(_ cache: HistoryCache, formatKey: String) {
+        write(Array((formatKey + "\n" + cache.serialised()).utf8), to: Self.historyFile)
+    }
+
+    /// Writes a cache file whole or not at all (a temporary file renamed over the old one); failures are ignored, as a
+    /// missing cache only costs time.
+    func write(_ bytes: [UInt8], to name: String) {
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let ignore = folder + "/.gitignore"
+            if !manager.fileExists(atPath: ignore) {
+                // As pytest's cache does: Git never shows the cache as untracked.
+                try Data("# written by sopsite: a build cache, never committed\n*\n".utf8).write(to: URL(fileURLWithPath: ignore))
+            }
+            let temporary = folder + "/." + name + ".\(ProcessInfo.processInfo.processIdentifier)"
+            try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+            if rename(temporary, folder + "/" + name) != 0 { try? manager.removeItem(atPath: temporary) }
+        } catch {
+            return
+        }
+    }
+}
+
+/// SOPs rendered by the previous build, reused from the previous output folder: a file is linked into the new site
+/// only when it is still the very file that build wrote (same inode, size and modification time, as Git's index and
+/// make judge files), so an output folder edited by hand is rendered again, never trusted.
+final class PreviousRender: RenderCache, @unchecked Sendable {
+    // @unchecked: `kept` is only touched under `lock`; `previous` is read-only after init.
+    struct StoredFile: Codable {
+        let path: String
+        var inode: UInt64
+        var size: Int64
+        var modified: Int64
+    }
+
+    struct StoredSOP: Codable {
+        let sop: RenderedSOP
+        var files: [StoredFile]
+    }
+
+    struct Manifest: Codable {
+        let version: String
+        let output: String
+        let sops: [String: StoredSOP]
+    }
+
+    private let previous: [String: StoredSOP]
+    private let staging: SiteWriter.Staging
+    private let lock = NSLock()
+    private var kept: [String: StoredSOP] = [:]
+    private(set) var reused = 0
+
+    init(cache: BuildCache, staging: SiteWriter.Staging) {
+        self.staging = staging
+        var previous: [String: StoredSOP] = [:]
+        if let data = FileManager.default.contents(atPath: cache.folder + "/" + BuildCache.pagesFile),
+           let manifest = try? JSONDecoder().decode(Manifest.self, from: data),
+           manifest.version == RenderKey.rendererVersion, manifest.output == staging.output {
+            previous = manifest.sops
+        }
+        self.previous = previous
+    }
+
+    func reuse(key: String) -> (sop: RenderedSOP, files: [OutputFile])? {
+        guard let stored = previous[key] else { return nil }
+        for file in stored.files {
+            var info = stat()
+            guard lstat(staging.output + "/" + file.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+                  UInt64(info.st_ino) == file.inode, Int64(info.st_size) == file.size,
+                  Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec) == file.modified else { return nil }
+        }
+        guard staging.link(stored.files.map(\.path)) else { return nil }
+        lock.withLock {
+            kept[key] = stored
+            reused += 1
+        }
+        return (stored.sop, [])
+    }
+
+    func keep(key: String, _ rendered: RenderedSOP, files: [OutputFile]) {
+        let stored = StoredSOP(sop: rendered, files: rendered.paths.map { StoredFile(path: $0, inode: 0, size: -1, modified: 0) })
+        lock.withLock { kept[key] = stored }
+    }
+
+    /// Records the SOPs of the site just written at `output`, with the identity of each file as it now is.
+    func save(to cache: BuildCache, output: String) {
+        var sops = lock.withLock { kept }
+        for (key, var stored) in sops {
+            for index in stored.files.indices {
+                var info = stat()
+                guard lstat(output + "/" + stored.files[index].path, &info) == 0 else { continue }
+                stored.files[index].inode = UInt64(info.st_ino)
+                stored.files[index].size = Int64(info.st_size)
+                stored.files[index].modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+            }
+            sops[key] = stored
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(Manifest(version: RenderKey.rendererVersion, output: output, sops: sops)) else { return }
+        cache.write(Array(data), to: BuildCache.pagesFile)
+    }
+}
+
+/// SOPs rendered by earlier builds of `sopsite serve`, kept in memory with their bytes between saves.
+public final class RenderMemory: RenderCache, @unchecked Sendable {
+    // @unchecked: both dictionaries are only touched under `lock`.
+    private let lock = NSLock()
+    private var previous: [String: (RenderedSOP, [OutputFile])] = [:]
+    private var current: [String: (RenderedSOP, [OutputFile])] = [:]
+    private var learned = HistoryCache()
+    /// History facts learned by earlier builds.
+    var history: HistoryCache {
+        get { lock.withLock { learned } }
+        set { lock.withLock { learned = newValue } }
+    }
+
+    public init() {}
+
+    public func reuse(key: String) -> (sop: RenderedSOP, files: [OutputFile])? {
+        lock.withLock {
+            guard let found = previous[key] else { return nil }
+            current[key] = found
+            return (found.0, found.1)
+        }
+    }
+
+    public func keep(key: String, _ rendered: RenderedSOP, files: [OutputFile]) {
+        lock.withLock { current[key] = (rendered, files) }
+    }
+
+    /// Ends a build: what it used or made is what the next one may reuse.
+    func finishBuild(succeeded: Bool) {
+        lock.withLock {
+            // A failed build keeps what the last good one made too: the next save usually fixes the one problem.
+            previous = succeeded ? current : previous.merging(current) { $1 }
+            current = [:]
+        }
+    }
+}

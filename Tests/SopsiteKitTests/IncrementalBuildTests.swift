@@ -1,0 +1,136 @@
+import Foundation
+import SOPCore
+import SopsiteKit
+import Testing
+import TestSupport
+
+/// Incremental builds (`--cache`): after every kind of change, a build that reuses the cache writes exactly the bytes
+/// of a build without one, and reuses what did not change.
+@Suite struct IncrementalBuildTests {
+    let now = BuildRequest.NowSetting.day(Day(2026, 3, 1))
+
+    func sop(_ id: String, _ title: String, process: String, owner: String = "alice", body: String) -> String {
+        "---\nid: \(id)\ntitle: \(title)\nprocess: \(process)\nowner: \(owner)\nreview_interval: 6 months\n---\n# \(title)\n\n\(body)\n"
+    }
+
+    func repository() throws -> GitFixture {
+        let repo = try GitFixture()
+        try repo.commit("Import the SOPs", by: .alice, at: "2025-01-06T09:00:00+01:00", write: [
+            "content/support/_process.md": "---\ntitle: Customer support\nowner: alice\n---\nFrom ticket to answer.\n",
+            "content/support/refund.md": sop("SOP-CS-001", "Process a refund", process: "support", body: "1. Check the order.\n2. Refund it."),
+            "content/support/escalate.md": sop("SOP-CS-002", "Escalate a ticket", process: "support",
+                                              body: "1. Read the ticket.\n2. See [refunds](refund.md).\n3. Escalate."),
+            "content/it/_process.md": "---\ntitle: IT operations\nowner: bob\n---\nKeep systems running.\n",
+            "content/it/backup.md": sop("SOP-IT-001", "Restore a backup", process: "it", owner: "bob", body: "1. Find the backup.\n2. Restore it."),
+            "content/owners.yml": "alice:\n  name: Alice Adams\nbob:\n  name: Bob Brown\n",
+        ])
+        try repo.commit("Refund: check the order number", by: .bob, at: "2025-03-10T15:30:00-05:00", write: [
+            "content/support/refund.md": sop("SOP-CS-001", "Process a refund", process: "support",
+                                            body: "1. Check the order number.\n2. Refund it."),
+        ])
+        try repo.commit("Backup: name the tool", by: .carol, at: "2025-05-02T08:00:00+09:00", write: [
+            "content/it/backup.md": sop("SOP-IT-001", "Restore a backup", process: "it", owner: "bob",
+                                        body: "1. Find the backup in the vault.\n2. Restore it."),
+        ])
+        return repo
+    }
+
+    func build(_ repo: GitFixture, into output: String, cache: String?) async -> BuildReport {
+        var request = BuildRequest(repository: repo.path, content: "content", output: output, now: now, force: true)
+        request.cache = cache.map { .folder($0) } ?? .off
+        return await BuildPipeline.run(request)
+    }
+
+    /// A cached build into `output` and a build without a cache into a fresh folder: same files, same bytes.
+    func expectSameAsFullBuild(_ repo: GitFixture, output: String, cache: String, _ step: String,
+                               sourceLocation: Testing.SourceLocation = #_sourceLocation) async throws -> BuildReport {
+        let incremental = await build(repo, into: output, cache: cache)
+        #expect(incremental.succeeded, "\(step): \(incremental.diagnostics)", sourceLocation: sourceLocation)
+        let fresh = try TemporaryDirectory(prefix: "sopsite-fresh")
+        let full = await build(repo, into: fresh.path + "/site", cache: nil)
+        #expect(full.succeeded, "\(step): \(full.diagnostics)", sourceLocation: sourceLocation)
+        let a = OutputSafetyTests.snapshot(output), b = OutputSafetyTests.snapshot(fresh.path + "/site")
+        #expect(a.keys.sorted() == b.keys.sorted(), "\(step): different files", sourceLocation: sourceLocation)
+        for (path, bytes) in a where b[path] != bytes {
+            Issue.record("\(step): \(path) differs from a full build", sourceLocation: sourceLocation)
+        }
+        return incremental
+    }
+
+    @Test("after edits, commits, a rename, a new SOP, a title change, owners and a rewritten history, a cached build equals a full one")
+    func incrementalEqualsFull() async throws {
+        let repo = try repository()
+        let out = try TemporaryDirectory(prefix: "sopsite-out")
+        let site = out.path + "/site", cache = out.path + "/cache"
+
+        var report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "first build")
+        #expect(report.reusedSOPs == 0)
+        report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "no change")
+        #expect(report.reusedSOPs == 3)
+
+        // An uncommitted edit of one SOP's text: that SOP only is rendered again.
+        try repo.directory.write("content/support/refund.md", sop("SOP-CS-001", "Process a refund", process: "support",
+                                                                  body: "1. Check the order number.\n2. Refund it.\n3. Tell the customer."))
+        report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "uncommitted edit")
+        #expect(report.reusedSOPs == 2)
+
+        // Committed, with a rename in the next commit and a new SOP.
+        try repo.commit("Refund: tell the customer", by: .dave, at: "2025-09-01T10:00:00+02:00", write: [
+            "content/support/refund.md": sop("SOP-CS-001", "Process a refund", process: "support",
+                                            body: "1. Check the order number.\n2. Refund it.\n3. Tell the customer."),
+        ])
+        report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "commit")
+        try repo.commit("Move escalation; add refunds for gift cards", by: .carol, at: "2025-10-01T10:00:00+00:00",
+                        write: ["content/support/gift-card-refund.md": sop("SOP-CS-003", "Refund a gift card", process: "support",
+                                                                           body: "1. Void the card.\n2. Issue a new one.")],
+                        move: [(from: "content/support/escalate.md", to: "content/it/escalate.md")])
+        report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "rename and new SOP")
+
+        // A title change shows in every page's navigation: everything is rendered again.
+        try repo.commit("Retitle the backup SOP", by: .bob, at: "2025-11-01T10:00:00+00:00", write: [
+            "content/it/backup.md": sop("SOP-IT-001", "Restore a backup from the vault", process: "it", owner: "bob",
+                                        body: "1. Find the backup in the vault.\n2. Restore it."),
+        ])
+        report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "title change")
+        #expect(report.reusedSOPs == 0)
+
+        // The owners file names people on pages.
+        try repo.directory.write("content/owners.yml", "alice:\n  name: Alice Adams-Brown\nbob:\n  name: Bob Brown\n")
+        report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "owners")
+        #expect(report.reusedSOPs == 0)
+
+        // A hand-edited output page is not trusted: it is rendered again.
+        report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "settled")
+        let page = try #require(FileManager.default.enumerator(atPath: site)?.allObjects.compactMap { $0 as? String }
+            .first { $0.hasPrefix("support/refund") && $0.hasSuffix("index.html") })
+        try Data("tampered".utf8).write(to: URL(fileURLWithPath: site + "/" + page))
+        report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "tampered output")
+        #expect(report.reusedSOPs == 3)
+
+        // A rewritten history (here: another repository with the same files and other commits) shares nothing.
+        let rewritten = try GitFixture()
+        let files = try FileManager.default.subpathsOfDirectory(atPath: repo.path + "/content")
+            .filter { $0.hasSuffix(".md") || $0.hasSuffix(".yml") }
+        var texts: [String: String] = [:]
+        for file in files { texts["content/" + file] = try String(contentsOfFile: repo.path + "/content/" + file, encoding: .utf8) }
+        try rewritten.commit("Squashed history", by: .carol, at: "2025-12-24T12:00:00+01:00", write: texts)
+        _ = try await expectSameAsFullBuild(rewritten, output: site, cache: cache, "rewritten history")
+    }
+
+    @Test("a corrupt or foreign cache is ignored, never trusted")
+    func corruptCache() async throws {
+        let repo = try repository()
+        let out = try TemporaryDirectory(prefix: "sopsite-out")
+        let site = out.path + "/site", cache = out.path + "/cache"
+        _ = try await expectSameAsFullBuild(repo, output: site, cache: cache, "first build")
+        for (name, text) in [("history.txt", "sopsite history facts\nsopsite-history-cache 1\nC\tnot-an-id\t1\n"),
+                             ("pages.json", "{\"version\": 7"), ("history.txt", "\u{0}\u{1}garbage")] {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: cache + "/" + name))
+            let report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "corrupt \(name)")
+            #expect(report.succeeded)
+        }
+        // A history file claiming a wrong change for a real commit is only possible by hand; the ids of the facts are
+        // checked, and a well-formed file from another repository has ids this one never asks about.
+        #expect(FileManager.default.fileExists(atPath: cache + "/.gitignore"))
+    }
+}
