@@ -31,7 +31,9 @@ ORDER = ["sopsite", "mkdocs-git", "mkdocs-plain", "mkdocs-revdate", "mkdocs-auth
          "pagefind", "hugo-git+pagefind", "floor-raw", "floor-name-status"]
 PEERS = ["mkdocs-git", "mkdocs-plain", "mkdocs-revdate", "mkdocs-authors", "hugo-git", "hugo-nogit", "pagefind",
          "hugo-git+pagefind"]
-HISTORY_RE = re.compile(r"\bhistory\b[^\n]*?([0-9]+(?:\.[0-9]+)?)\s*(ms|s)\b", re.I)
+# `sopsite build --verbose` prints "   1.234 s  history pass (alongside)"
+HISTORY_RE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s)\s+history pass\b", re.I | re.M)
+INCREMENTAL = ["sopsite-cache-fill", "sopsite-nochange", "sopsite-one-sop"]
 
 
 def mib(b):
@@ -83,7 +85,7 @@ def load_work(work):
     if os.path.exists(os.path.join(work, "sizes.tsv")):
         for r in csv.DictReader(open(os.path.join(work, "sizes.tsv"), encoding="utf-8"), delimiter="\t"):
             sizes[r["config"]] = r
-    st = {c: s for c in ORDER if (s := stats(rows, c))}
+    st = {c: s for c in ORDER + INCREMENTAL if (s := stats(rows, c))}
     hg, pf = st.get("hugo-git"), st.get("pagefind")
     if hg and pf and hg["wall"] is not None and pf["wall"] is not None:
         st["hugo-git+pagefind"] = {"wall": hg["wall"] + pf["wall"], "cpu": hg["cpu"] + pf["cpu"],
@@ -336,6 +338,36 @@ def overview(works, md):
                           f"| {ratio(s['cpu'], x['cpu'])} | — | |")
 
 
+def incremental_section(works, md):
+    """Issue 8's rows: a build that fills a fresh cache, rebuilds with nothing changed, rebuilds after one SOP's edit."""
+    rows = []
+    for w in works:
+        st = w["st"]
+        full = st.get("sopsite")
+        if not full or full["wall"] is None:
+            continue
+        for cfg, what in (("sopsite-cache-fill", "full build that fills a fresh cache"),
+                          ("sopsite-nochange", "rebuild, nothing changed"),
+                          ("sopsite-one-sop", "rebuild after editing one SOP's text")):
+            x = st.get(cfg)
+            if not x or x["wall"] is None:
+                continue
+            share = f"{100 * x['wall'] / full['wall']:.1f} %" if full["wall"] else "—"
+            rows.append(f"| {title(w).split(' (')[0]} | {what} | {x['txt']} | {num(x['cpu'])} | {mib(x['rss']) if x['rss'] else '—'} "
+                        f"| {share} |")
+    if not rows:
+        return
+    md.append("")
+    md.append("## Incremental builds (`--cache`)")
+    md.append("")
+    md.append("`sopsite build --cache DIR` into the same output folder; the share is of the median full build without a cache "
+              "(`--no-cache`, the sopsite row of each table below). Goal (issue 8): a one-SOP rebuild at most 5 % of a full build.")
+    md.append("")
+    md.append("| repository | build | wall s: median (n, min–max) | CPU s | peak RSS | share of a full build (wall) |")
+    md.append("|---|---|---|---|---|---|")
+    md.extend(rows)
+
+
 def search_section(works, md):
     """The table of bench/search_bench.py (WORK/search.json), one block of rows per knowledge base."""
     import sys
@@ -398,7 +430,7 @@ def main():
     md.append(f"- **Method**: each tool timed as a whole process with `/usr/bin/time -v` (wall, user+sys CPU of the process tree, "
               f"peak RSS of its largest process); {v.get('runs', '?')}; output deleted before each run, page cache warm. "
               "Peers run by `../shared/bench/run_peers.sh` (its configs and theme); sopsite as "
-              "`sopsite build --repo REPO --out DIR --now 2026-11-30` (its and the floor's wall from the shell's microsecond clock, "
+              "`sopsite build --no-cache --repo REPO --out DIR --now 2026-11-30` (its and the floor's wall from the shell's microsecond clock, "
               "the peers' from `time -v`, 10 ms steps). Raw rows: `$BENCH_DIR/work/*/results.tsv`.")
     loads = [float(r["load1_start"]) for w in works for r in w["rows"] if r.get("load1_start")]
     cores = int(v.get("cores", "0") or 0)
@@ -409,6 +441,7 @@ def main():
     md.append("")
     overview(works, md)
     goals(works, md)
+    incremental_section(works, md)
     search_section(works, md)
     for w in works:
         md.append("")

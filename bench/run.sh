@@ -165,6 +165,25 @@ floor() {  # WORK NAME REPO: one rename-detecting git log walk over the whole hi
   series "$1" "$2" floor-raw "" -- git -C "$3" log -M --raw --no-abbrev --output=/dev/null
   series "$1" "$2" floor-name-status "" -- git -C "$3" log -M --name-status --output=/dev/null
 }
+# incremental WORK NAME REPO: issue 8's rows. A build that fills a fresh cache, then BENCH_RUNS rebuilds with nothing
+# changed, then BENCH_RUNS rebuilds each after a new edit of one SOP's text in the working tree (the edit is undone
+# after). The site and cache live in WORK, never in the repository.
+incremental() {
+  local work=$1 name=$2 repo=$3 site="$1/site-incremental" cache="$1/cache-incremental"
+  local sop; sop=$(git -C "$repo" ls-files -- 'content/*.md' | grep -v '_process.md' | sort | sed -n 7p)
+  rm -rf "$site" "$cache"
+  log "== $name / incremental (--cache; one-SOP edits of $sop)"
+  measure "$work" "$name" sopsite-cache-fill run1 timed "" -- "$SOPSITE" build --cache "$cache" --repo "$repo" --out "$site" --now "$BENCH_NOW"
+  for ((r = 1; r <= BENCH_RUNS; r++)); do
+    measure "$work" "$name" sopsite-nochange "run$r" timed "" -- "$SOPSITE" build --cache "$cache" --repo "$repo" --out "$site" --now "$BENCH_NOW"
+  done
+  for ((r = 1; r <= BENCH_RUNS; r++)); do
+    printf '\nBench edit %s: check the result once more.\n' "$r" >> "$repo/$sop"
+    measure "$work" "$name" sopsite-one-sop "run$r" timed "" -- "$SOPSITE" build --cache "$cache" --repo "$repo" --out "$site" --now "$BENCH_NOW"
+  done
+  git -C "$repo" checkout -q -- "$sop"
+  rm -rf "$site" "$cache"
+}
 new_work() {  # WORK: fresh results of this run (repositories and the venv are kept)
   rm -rf "$1"; mkdir -p "$1/logs"
   echo "$HEADER" > "$1/results.tsv"
@@ -190,8 +209,10 @@ for size in $BENCH_SIZES; do
   cp "$truth" "$work/truth.json"
 
   site="$work/site-sopsite"
-  series "$work" "$name" sopsite "$site" -- "$SOPSITE" build --repo "$repo" --out "$site" --now "$BENCH_NOW"
+  # Full builds from nothing: --no-cache, so no run reuses what an earlier one learned.
+  series "$work" "$name" sopsite "$site" -- "$SOPSITE" build --no-cache --verbose --repo "$repo" --out "$site" --now "$BENCH_NOW"
   sizes_row "$work" "$name" sopsite "$site" "$site/search-index.json"
+  incremental "$work" "$name" "$repo"
   floor "$work" "$name" "$repo"
 
   log "peers: $BENCH_PEERS"
@@ -229,7 +250,7 @@ if [ "$BENCH_B12" = 1 ] && [ -f "$BENCH_CASES/B12.sh" ]; then
   fi
   work="$BENCH_DIR/work/B12"; new_work "$work"; WORKS+=("$work")
   site="$work/site-sopsite"
-  series "$work" B12 sopsite "$site" -- "$SOPSITE" build --repo "$repo" --content p --out "$site" --now "$BENCH_NOW"
+  series "$work" B12 sopsite "$site" -- "$SOPSITE" build --no-cache --repo "$repo" --content p --out "$site" --now "$BENCH_NOW"
   sizes_row "$work" B12 sopsite "$site" "$site/search-index.json"
   floor "$work" B12 "$repo"
   python3 "$ROOT/bench/correctness.py" --b12 "$site" --json "$work/correctness.json" > "$work/correctness.txt" || log "B12 spot values: exit $?"

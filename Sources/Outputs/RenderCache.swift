@@ -69,9 +69,62 @@ public struct RenderKey: Sendable {
     /// The key of one SOP's pages.
     public func key(for sop: SOPPage) -> String {
         var fingerprint = shared
-        fingerprint.add(Canonical.text(sop))
+        Self.add(sop, to: &fingerprint)
         return fingerprint.hex
     }
+
+    /// Every stored property of the SOP, field by field: reflection (`Canonical`) was a quarter of a rebuild.
+    /// `RenderKeyTests` lists the stored properties of each type through `Mirror`, so a property added later and not
+    /// added here fails a test instead of leaving pages stale.
+    static func add(_ sop: SOPPage, to f: inout Fingerprint) {
+        let d = sop.document
+        f.add([d.path.value, d.contentPath, d.kind.rawValue, d.id, d.title, "\(d.titleSource)", d.processKey ?? "\u{1}",
+               d.owner ?? "\u{1}", d.reviewInterval.map { "\($0.months)m\($0.days)d" } ?? "\u{1}", d.criticality ?? "\u{1}",
+               d.scope ?? "\u{1}", d.tags.joined(separator: "\u{2}"), d.status.rawValue, d.effectiveDate?.iso ?? "\u{1}",
+               d.supersedes.joined(separator: "\u{2}"), d.lastReviewed?.iso ?? "\u{1}", String(d.revisionOffset),
+               d.order.map(String.init) ?? "\u{1}", d.parent ?? "\u{1}", d.start ?? "\u{1}", d.end ?? "\u{1}",
+               d.stakeholders.joined(separator: "\u{2}"), d.outcome ?? "\u{1}", String(d.bodyFirstLine),
+               String(d.bodyStartsWithTitle)].joined(separator: "\u{0}"))
+        f.add(d.body)
+        // keyLines (front-matter key → line) only place diagnostics of the assembly stage, which is never cached.
+        f.add(sop.permalink)
+        for c in sop.history {
+            f.add([c.commitID, c.shortID, c.authorName, c.authorEmail, instant(c.instant), c.day.iso, c.subject, c.kind.rawValue,
+                   c.renamedFrom?.value ?? "\u{1}", c.revision.map(String.init) ?? "\u{1}", String(c.isIgnored), c.blob ?? "\u{1}"]
+                .joined(separator: "\u{0}"))
+        }
+        f.add("contributors")
+        for c in sop.contributors { f.add(c.name + "\u{0}" + c.email + "\u{0}" + String(c.commits)) }
+        let r = sop.review
+        f.add([r.state.rawValue, "\(r.interval.months)m\(r.interval.days)d", "\(r.intervalSource)", r.lastReview?.iso ?? "\u{1}",
+               r.nextDue?.iso ?? "\u{1}", r.daysUntilDue.map(String.init) ?? "\u{1}"].joined(separator: "\u{0}"))
+        f.add("reviews")
+        for e in sop.reviews {
+            f.add([e.kind.rawValue, e.day.iso, e.instant.map(instant) ?? "\u{1}", e.reviewer ?? "\u{1}", e.reviewerEmail ?? "\u{1}",
+                   e.commitID ?? "\u{1}", e.subject ?? "\u{1}", e.note ?? "\u{1}"].joined(separator: "\u{0}"))
+        }
+        f.add(sop.owner.map { [$0.handle, $0.name, $0.email ?? "\u{1}", $0.team ?? "\u{1}"].joined(separator: "\u{0}") } ?? "\u{1}")
+        f.add(String(sop.hasUncommittedChanges))
+        f.add(sop.supersededBy.joined(separator: "\u{2}"))
+    }
+
+    private static func instant(_ instant: Instant) -> String { "\(instant.secondsSinceEpoch)\(instant.offsetMinutes)" }
+
+    /// The stored properties `add(_:to:)` covers, per type, for the completeness test.
+    static let covered: [String: [String]] = [
+        "SOPPage": ["document", "permalink", "history", "contributors", "review", "reviews", "owner", "hasUncommittedChanges", "supersededBy"],
+        "Document": ["path", "contentPath", "kind", "id", "title", "titleSource", "processKey", "owner", "reviewInterval", "criticality",
+                     "scope", "tags", "status", "effectiveDate", "supersedes", "lastReviewed", "revisionOffset", "order", "parent",
+                     "start", "end", "stakeholders", "outcome", "body", "bodyFirstLine", "bodyStartsWithTitle", "keyLines"],
+        "ChangeFacts": ["commitID", "shortID", "authorName", "authorEmail", "instant", "day", "subject", "kind", "renamedFrom", "revision",
+                        "isIgnored", "blob"],
+        "ContributorFacts": ["name", "email", "commits"],
+        "ReviewStatus": ["state", "interval", "intervalSource", "lastReview", "nextDue", "daysUntilDue"],
+        "ReviewEvidence": ["kind", "day", "instant", "reviewer", "reviewerEmail", "commitID", "subject", "note"],
+        "Owner": ["handle", "name", "email", "team"],
+        "ReviewInterval": ["months", "days"],
+        "Instant": ["secondsSinceEpoch", "offsetMinutes"],
+    ]
 }
 
 /// Two 64-bit FNV-1a lanes with different bases, mixed at the end: 128 bits, not cryptographic (a collision needs an

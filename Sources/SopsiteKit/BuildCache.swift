@@ -126,9 +126,11 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
         lock.withLock { kept[key] = stored }
     }
 
-    /// Records the SOPs of the site just written at `output`, with the identity of each file as it now is.
+    /// Records the SOPs of the site just written at `output`, with the identity of each file as it now is; nothing
+    /// to write when every SOP was reused and none went away (the files are the same ones, linked).
     func save(to cache: BuildCache, output: String) {
         var sops = lock.withLock { kept }
+        if reused == sops.count, sops.count == previous.count { return }
         for (key, var stored) in sops {
             for index in stored.files.indices {
                 var info = stat()
@@ -139,9 +141,8 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
             }
             sops[key] = stored
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(Manifest(version: RenderKey.rendererVersion, output: output, sops: sops)) else { return }
+        // Key order is left to the encoder: the cache is not output, and sorting was a tenth of a rebuild.
+        guard let data = try? JSONEncoder().encode(Manifest(version: RenderKey.rendererVersion, output: output, sops: sops)) else { return }
         cache.write(Array(data), to: BuildCache.pagesFile)
     }
 }
