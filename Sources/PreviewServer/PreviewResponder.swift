@@ -11,7 +11,16 @@ enum PreviewResponder {
     /// - Parameters:
     ///   - method: the HTTP method, e.g. `GET`.
     ///   - target: the raw request target, e.g. `/customer-support/?q=1`.
-    static func respond(method: String, target: String, snapshot: SiteSnapshot) -> PreviewResponse {
+    ///   - host: the request's `Host` (or `:authority`); with `loopbackOnly`, a request naming another host is refused.
+    ///   - loopbackOnly: true when the server listens on this machine only (the default): then a page of another site
+    ///     that points a DNS name of its own at 127.0.0.1 (DNS rebinding) cannot read the preview, as Vite and
+    ///     webpack-dev-server refuse such hosts.
+    static func respond(method: String, target: String, host: String? = nil, loopbackOnly: Bool = false,
+                        snapshot: SiteSnapshot) -> PreviewResponse {
+        if loopbackOnly, !isLoopback(host) {
+            return PreviewResponse(status: 403, headers: [("Content-Type", "text/plain; charset=utf-8")],
+                                   body: Array("This preview answers only to localhost, 127.0.0.1 and [::1]; start it with --host to share it.\n".utf8))
+        }
         guard method == "GET" || method == "HEAD" else {
             return PreviewResponse(status: 405, headers: [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")],
                                    body: Array("Only GET and HEAD are served.\n".utf8))
@@ -24,6 +33,23 @@ enum PreviewResponder {
             response.body = []
         }
         return response
+    }
+
+    /// `localhost`, `127.0.0.1` (any 127.x.y.z) or `[::1]`, with or without a port; a missing Host is not loopback.
+    static func isLoopback(_ host: String?) -> Bool {
+        guard var name = host?.lowercased(), !name.isEmpty else { return false }
+        if name.hasPrefix("[") {
+            guard let close = name.firstIndex(of: "]") else { return false }
+            name = String(name[name.index(after: name.startIndex)..<close])
+            return name == "::1"
+        }
+        if let colon = name.lastIndex(of: ":") {
+            guard name[name.index(after: colon)...].allSatisfy(\.isNumber) else { return false }
+            name = String(name[..<colon])
+        }
+        if name == "localhost" || name.hasSuffix(".localhost") { return true }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 
     private static func answer(_ target: String, _ snapshot: SiteSnapshot) -> PreviewResponse {

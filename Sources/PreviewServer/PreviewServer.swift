@@ -90,9 +90,12 @@ public struct PreviewServer: Sendable {
         let state = PreviewState(snapshot: first.snapshot)
 
         let host = configuration.host
+        let loopbackOnly = PreviewResponder.isLoopback(host)
         let onEvent = self.onEvent
         var application = Application(
-            responder: CallbackResponder<BasicRequestContext> { request, _ in await Self.respond(to: request, state: state) },
+            responder: CallbackResponder<BasicRequestContext> { request, _ in
+                await Self.respond(to: request, state: state, loopbackOnly: loopbackOnly)
+            },
             configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in onEvent(.listening(host: host, port: channel.localAddress?.port ?? 0)) })
         // The CLI reports what matters; the framework's own messages would only repeat it.
@@ -134,12 +137,15 @@ public struct PreviewServer: Sendable {
     fileprivate var pollInterval: Duration { configuration.pollInterval }
     fileprivate var request: BuildRequest { configuration.request }
 
-    private static func respond(to request: Request, state: PreviewState) async -> Response {
+    private static func respond(to request: Request, state: PreviewState, loopbackOnly: Bool) async -> Response {
         let target = request.head.path ?? "/"
-        if request.method == .get, SitePath.rawPath(of: target) == PreviewPage.eventsPath {
+        let host = request.head.authority
+        if request.method == .get, SitePath.rawPath(of: target) == PreviewPage.eventsPath,
+           !loopbackOnly || PreviewResponder.isLoopback(host) {
             return await eventStream(state)
         }
-        let answer = PreviewResponder.respond(method: request.method.rawValue, target: target, snapshot: await state.snapshot)
+        let answer = PreviewResponder.respond(method: request.method.rawValue, target: target, host: host, loopbackOnly: loopbackOnly,
+                                              snapshot: await state.snapshot)
         var headers = HTTPFields()
         for header in answer.headers {
             if let name = HTTPField.Name(header.name) { headers[name] = header.value }

@@ -72,4 +72,17 @@ import Testing
     func event() {
         #expect(PreviewState.buildEvent(snapshot(failed: true)) == "event: build\ndata: {\"stamp\":\"abc-2\",\"ok\":false,\"errors\":1,\"warnings\":1}\n\n")
     }
+
+    @Test("listening on loopback, only loopback host names are answered (DNS rebinding)", arguments: [
+        ("127.0.0.1:8000", true), ("localhost:8000", true), ("[::1]:8000", true), ("localhost", true), ("127.0.0.2", true),
+        ("app.localhost:8000", true), ("evil.example:8000", false), ("127.0.0.1.evil.example", false), (nil, false),
+        ("127.0.0.1:80x", false), ("[::2]:8000", false), ("", false),
+    ])
+    func loopbackHosts(host: String?, allowed: Bool) {
+        #expect(PreviewResponder.isLoopback(host) == allowed)
+        let answer = PreviewResponder.respond(method: "GET", target: "/", host: host, loopbackOnly: true, snapshot: snapshot())
+        #expect((answer.status == 403) == !allowed)
+        // Shared on purpose (--host 0.0.0.0): any name.
+        #expect(PreviewResponder.respond(method: "GET", target: "/", host: host, loopbackOnly: false, snapshot: snapshot()).status == 200)
+    }
 }
