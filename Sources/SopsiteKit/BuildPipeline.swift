@@ -113,7 +113,9 @@ public enum BuildPipeline {
         let contentRoot = config.contentRoot
         var historyOptions = HistoryIndex.Options(folder: contentRoot, ignoredRevisions: ignored)
         historyOptions.allowShallow = request.allowShallow
-        let cacheFolder = BuildCache.folder(for: request.cache, repository: repositoryPath).map(BuildCache.init(folder:))
+        // A bare repository (a CI mirror) gets no cache folder unless one is named: nothing is written into Git's own.
+        let cacheFolder = (source.isBare && request.cache == .automatic ? nil : BuildCache.folder(for: request.cache, repository: repositoryPath))
+            .map(BuildCache.init(folder:))
         let renderMemory = request.memory
         async let historyResult = Task.detached { () -> (Result<Diagnosed<HistoryIndex>, GitError>, Duration) in
             let started = ContinuousClock.now
