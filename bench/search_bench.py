@@ -18,6 +18,12 @@ plus the records of the 10 listed results); Pagefind `(await pagefind.search(q))
 r.data())`, with pagefind.js imported from /pagefind/pagefind.js in a page of the Hugo output before the clock starts.
 Queries: a fixed list of 50 drawn from the SOP titles (api/pages.json) with seed 1: whole words, a few prefixes and
 one-typo variants; the same list for both tools. Prints a table and writes the numbers as JSON (--out) for report.py.
+
+  search_bench.py --table A.json [B.json ...]
+
+prints the Markdown table of bench/search-results.md from runs' JSON (one knowledge base each, smallest first), with
+the goals of issue 6 judged on the numbers: total index bytes and bytes before the first results below Pagefind's
+(raw and gzip), p95 under 10 ms at the largest size (first-time and repeated, each said).
 Environment: CHROMIUM [/usr/bin/chromium], CHROMEDRIVER [/usr/bin/chromedriver].
 """
 import argparse
@@ -170,6 +176,11 @@ var done = arguments[arguments.length - 1], repeats = [];
 """
 
 
+def load1():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
 def pct(values, p):
     """Nearest-rank percentile."""
     s = sorted(values)
@@ -182,6 +193,7 @@ def pct(values, p):
 def run_tool(driver, root, page, script, qs, classify, extra_args=()):
     """Runs every query in a fresh page of `root` served over HTTP; returns per-query rows and a summary."""
     server, url = serve(root)
+    load_start = load1()
     rows = []
     try:
         for q in qs:
@@ -219,7 +231,7 @@ def run_tool(driver, root, page, script, qs, classify, extra_args=()):
     all_raw = [r["index"]["raw"] + r["code"]["raw"] for r in rows]
     all_gz = [r["index"]["gzip"] + r["code"]["gzip"] for r in rows]
     summary = {
-        "queries": len(rows),
+        "queries": len(rows), "load1_start": load_start, "load1_end": load1(),
         "first_p50_ms": pct(first, 50), "first_p95_ms": pct(first, 95),
         "repeat_p50_ms": pct(repeat, 50), "repeat_p95_ms": pct(repeat, 95),
         "before_first_index_raw_median": statistics.median(idx_raw), "before_first_index_raw_max": max(idx_raw),
@@ -254,12 +266,18 @@ def pagefind_classify(path):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--site", required=True, help="a sopsite build output folder")
+    ap.add_argument("--site", help="a sopsite build output folder")
+    ap.add_argument("--table", nargs="+", metavar="JSON", help="print the Markdown table of these runs' --out files")
     ap.add_argument("--pagefind-site", help="the Hugo output folder that Pagefind indexed (with its pagefind/ folder)")
     ap.add_argument("--out", help="write the numbers as JSON here")
     ap.add_argument("--queries", type=int, default=50)
     ap.add_argument("--name", help="label of the knowledge base [the site folder's parent]")
     args = ap.parse_args()
+    if args.table:
+        print_report([json.load(open(path, encoding="utf-8")) for path in args.table])
+        return
+    if not args.site:
+        ap.error("--site is required (or --table)")
 
     site = os.path.abspath(args.site)
     if not glob.glob(os.path.join(site, "search", "manifest.js")):
@@ -267,14 +285,18 @@ def main():
     qs = queries(site, args.queries)
     with open(os.path.join(site, "api", "pages.json"), encoding="utf-8") as f:
         documents = len(json.load(f))
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     result = {"name": args.name or os.path.basename(os.path.dirname(site)), "site": site, "sops": documents,
+              "cpu": cpu, "cores": os.cpu_count(),
               "queries": qs, "load1_start": float(open("/proc/loadavg").read().split()[0]),
               "sopsite": {"total": total(sopsite_index_files(site)),
                           "client": total([os.path.join(site, "assets", "search.js")])}}
     pf_root = os.path.abspath(args.pagefind_site) if args.pagefind_site else None
     pf = os.path.join(pf_root, "pagefind") if pf_root else None
     if pf and os.path.exists(os.path.join(pf, "pagefind.js")):
-        result["pagefind"] = {"total": total(pagefind_index_files(pf)),
+        with open(os.path.join(pf, "pagefind-entry.json"), encoding="utf-8") as f:
+            pf_version = json.load(f).get("version")
+        result["pagefind"] = {"total": total(pagefind_index_files(pf)), "version": pf_version,
                               "fragments": len(glob.glob(os.path.join(pf, "fragment", "*.pf_fragment"))),
                               "client": total([os.path.join(pf, "pagefind.js")] + glob.glob(os.path.join(pf, "wasm.*.pagefind")))}
     elif pf_root:
@@ -344,6 +366,60 @@ def print_table(result):
         print("| " + " | ".join(r) + " |")
     if result.get("pagefind_missing"):
         print("Pagefind: " + result["pagefind_missing"])
+
+
+def print_report(results):
+    """The Markdown of bench/search-results.md: one table of every size, then the goals judged on the numbers."""
+    results = sorted(results, key=lambda r: r["sops"])
+    kib = lambda b: "%.1f KiB" % (b / 1024) if b < 1048576 else "%.2f MiB" % (b / 1048576)
+    ms = lambda v: "—" if v is None else "%.1f" % v
+    first = results[0]
+    print("Machine: %s, %s cores; headless Chromium %s; Pagefind %s (pagefind_bin); %d queries per size." % (
+        first.get("cpu", "?"), first.get("cores", "?"), first.get("chromium", "?"),
+        first.get("pagefind", {}).get("version", "?"), len(first["queries"])))
+    print()
+    print("| SOPs | tool | index total raw / gzip (files) | before first results: median raw / gzip (max raw) "
+          "| + client code: median raw / gzip | first-time ms p50 / p95 | repeated ms p50 / p95 | load (1 min) |")
+    print("|---:|---|---|---|---|---|---|---|")
+    for r in results:
+        for tool, label in (("sopsite", "sopsite"), ("pagefind", "Pagefind %s" % r.get("pagefind", {}).get("version", ""))):
+            t = r.get(tool)
+            if not t:
+                continue
+            s = t.get("summary")
+            if not s:
+                print("| %s | %s | %s / %s (%d) | not measured%s | | | | |" % ("{:,}".format(r["sops"]), label, kib(t["total"]["raw"]),
+                      kib(t["total"]["gzip"]), t["total"]["files"], (": " + t["error"]) if t.get("error") else ""))
+                continue
+            print("| %s | %s | %s / %s (%d) | %s / %s (%s) | %s / %s | %s / %s | %s / %s | %s→%s |" % (
+                "{:,}".format(r["sops"]), label, kib(t["total"]["raw"]), kib(t["total"]["gzip"]), t["total"]["files"],
+                kib(s["before_first_index_raw_median"]), kib(s["before_first_index_gzip_median"]),
+                kib(s["before_first_index_raw_max"]),
+                kib(s["before_first_with_code_raw_median"]), kib(s["before_first_with_code_gzip_median"]),
+                ms(s["first_p50_ms"]), ms(s["first_p95_ms"]), ms(s["repeat_p50_ms"]), ms(s["repeat_p95_ms"]),
+                s.get("load1_start", r["load1_start"]), s.get("load1_end", r["load1_end"])))
+    print()
+    print("Goals (issue 6), judged on the numbers above:")
+    print()
+
+    def holds(ok):
+        return "holds" if ok else "**fails**"
+    measured = [r for r in results if r.get("pagefind", {}).get("summary") and r["sopsite"].get("summary")]
+    for key, what in (("total", "total index bytes below Pagefind's"),):
+        for kind in ("raw", "gzip"):
+            ok = all(r["sopsite"][key][kind] < r["pagefind"][key][kind] for r in results if r.get("pagefind"))
+            print("- %s (%s), at every size: %s" % (what, kind, holds(ok)))
+    for kind in ("raw", "gzip"):
+        k = "before_first_index_%s_median" % kind
+        ok = all(r["sopsite"]["summary"][k] < r["pagefind"]["summary"][k] for r in measured)
+        print("- bytes before the first results below Pagefind's (median, %s), at every size: %s" % (kind, holds(ok)))
+    largest = max(results, key=lambda r: r["sops"])
+    s = largest["sopsite"].get("summary", {})
+    for k, what in (("first_p95_ms", "first-time (fresh page, nothing of the index loaded)"),
+                    ("repeat_p95_ms", "repeated (the same query again in that page)")):
+        v = s.get(k)
+        print("- p95 under 10 ms at %s SOPs, %s: %s (%s ms)" % ("{:,}".format(largest["sops"]), what,
+                                                               holds(v is not None and v < 10), ms(v)))
 
 
 if __name__ == "__main__":

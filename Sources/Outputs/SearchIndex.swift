@@ -2,21 +2,23 @@ import Documents
 import SiteModel
 import SOPCore
 
-/// The search index under `search/`: a small manifest, then term, posting and document shards that the client loads
+/// The search index under `search/`: a small manifest, then term, typo and document shards that the client loads
 /// only as a query needs them, so a 10,000-SOP site does not make a reader download the whole index up front.
 ///
 /// Every file is `sopsiteSearchData("<name>",<JSON>);`: JSON (sorted keys) wrapped in one call, so the client can load
 /// it with a `<script>` element, which works from a static host and from `file://` alike (browsers refuse `fetch` on
 /// `file://`). The format is described in README.md ("Search index format"); `formatVersion` changes with it.
 ///
-/// - `search/manifest.js`: version, counts, shard tables, stop words, facet values (processes, owners, kinds, states).
-/// - `search/terms-N.js`: a range of the sorted term list with each term's document frequency.
-/// - `search/postings-N.js`: for a range of term numbers, each term's postings (document number, weight).
-/// - `search/docs-N.js`: what a result shows (title, id, URL, metadata, short passages for excerpts).
+/// - `search/manifest.js`: version, counts, shard keys, stop words, facet values (processes, owners, kinds, states).
+/// - `search/terms-N.js`: a range of the sorted term list with each term's document count and postings (document
+///   number, weight), so a word costs one file.
+/// - `search/typos-N.js`: the terms a misspelt word may mean, by first character and length, with document counts.
+/// - `search/docs-N.js`: what a result shows (title, id, URL, metadata, short passages for excerpts), mostly one
+///   document a file, so a reader downloads about the records of the results listed.
 /// - `search/facets.js`: each document's process, owner, kind, review state and due day, for filters.
 public enum SearchIndex {
     /// Version of the files' shapes, read by the client before anything else.
-    public static let formatVersion = 2
+    public static let formatVersion = 3
     /// Shortest query word, in characters, that the client matches with one typo (README: "one typo tolerated for terms
     /// of five letters or more").
     static let typoMinimumLength = 5
@@ -44,9 +46,10 @@ public enum SearchIndex {
 
     /// How large shards grow before a new one starts, in bytes of JSON (a single term's postings may exceed it).
     struct Layout: Sendable {
-        var termShardBytes = 16_384
-        var postingShardBytes = 32_768
-        var docShardBytes = 8_192
+        var termShardBytes = 8_192
+        var typoShardBytes = 8_192
+        /// Small, so that a result costs about its own record: one record a file unless records average under 512 bytes.
+        var docShardBytes = 1_024
         /// Most characters of passages kept per document for excerpts, and per passage.
         var passageBudget = 900
         var passageLength = 180
@@ -227,48 +230,54 @@ public enum SearchIndex {
         let states = ReviewState.allCases
 
         // Postings: term → (document, weight), documents ascending because entries are walked in order; then the
-        // terms in UTF-16 order, numbered from 0.
+        // terms in UTF-16 order.
         var postingsByTerm: [String: [(document: Int, weight: Int)]] = [:]
         for (number, entry) in entries.enumerated() {
             for (term, weight) in entry.terms { postingsByTerm[term, default: []].append((number, weight)) }
         }
         let sorted = postingsByTerm.sorted { SearchText.utf16Less($0.key, $1.key) }
         let terms = sorted.map(\.key)
-        let postings = sorted.map(\.value)
+        let documentCounts = sorted.map(\.value.count)
 
         var files: [OutputFile] = []
 
-        // Term shards: ranges of the sorted term list.
-        var termShards: [Manifest.TermShard] = []
+        // Term shards: ranges of the sorted term list, each term with its document count and postings, so that the
+        // one file a word needs has all the word needs.
+        var termShardKeys: [String] = []
         var start = 0
         while start < terms.count {
             var end = start
             var bytes = 0
-            while end < terms.count, end == start || bytes < layout.termShardBytes {
-                bytes += terms[end].utf8.count + 4 + String(postings[end].count).count
-                end += 1
-            }
-            termShards.append(Manifest.TermShard(first: start == 0 ? "" : terms[start], start: start))
-            files.append(file("terms-\(termShards.count - 1)", TermShard(terms: Array(terms[start..<end]),
-                                                                        documents: postings[start..<end].map(\.count))))
-            start = end
-        }
-
-        // Posting shards: ranges of term numbers.
-        var postingStarts: [Int] = []
-        start = 0
-        while start < terms.count {
-            var end = start
-            var bytes = 0
             var encoded: [String] = []
-            while end < terms.count, end == start || bytes < layout.postingShardBytes {
-                let list = Self.encode(postings[end])
-                bytes += list.utf8.count + 3
+            while end < terms.count, end == start || bytes < layout.termShardBytes {
+                let list = Self.encode(sorted[end].value)
+                bytes += terms[end].utf8.count + 4 + String(documentCounts[end]).count + 1 + list.utf8.count + 3
                 encoded.append(list)
                 end += 1
             }
-            postingStarts.append(start)
-            files.append(file("postings-\(postingStarts.count - 1)", PostingShard(postings: encoded)))
+            termShardKeys.append(start == 0 ? "" : Self.separator(after: terms[start - 1], upTo: terms[start]))
+            files.append(file("terms-\(termShardKeys.count - 1)", TermShard(terms: Array(terms[start..<end]),
+                                                                          documents: Array(documentCounts[start..<end]),
+                                                                          postings: encoded)))
+            start = end
+        }
+
+        // Typo shards: the terms a misspelt word may mean, ordered by first character, then length, so that a word
+        // of n characters needs only the terms of n - 1 to n + 1 characters that begin as it does.
+        let typoTerms = terms.indices.filter { Self.isTypoCandidate(terms[$0]) }.sorted { Self.typoLess(terms[$0], terms[$1]) }
+        var typoShardKeys: [String] = []
+        start = 0
+        while start < typoTerms.count {
+            var end = start
+            var bytes = 0
+            while end < typoTerms.count, end == start || bytes < layout.typoShardBytes {
+                bytes += terms[typoTerms[end]].utf8.count + 4 + String(documentCounts[typoTerms[end]]).count
+                end += 1
+            }
+            typoShardKeys.append(start == 0 ? "" : terms[typoTerms[start]])
+            let shard = typoTerms[start..<end]
+            files.append(file("typos-\(typoShardKeys.count - 1)", TypoShard(terms: shard.map { terms[$0] },
+                                                                          documents: shard.map { documentCounts[$0] })))
             start = end
         }
 
@@ -293,7 +302,7 @@ public enum SearchIndex {
         for shard in files { hash.add(Array(shard.path.utf8)); hash.add(shard.bytes) }
         let manifest = Manifest(
             version: formatVersion, build: hash.hex, now: now.iso, dueSoonDays: dueSoonDays, documents: entries.count,
-            terms: terms.count, termShards: termShards, postingShards: postingStarts, docShardSize: docShardSize,
+            terms: terms.count, termShards: termShardKeys, typoShards: typoShardKeys, docShardSize: docShardSize,
             stopWords: SearchText.stopWords, typoMinimumLength: typoMinimumLength,
             processes: processes.map { Manifest.Labelled(key: $0.key, label: $0.title) },
             owners: owners, kinds: kinds.map { Manifest.Labelled(key: $0.rawValue, label: $0.label) },
@@ -305,15 +314,16 @@ public enum SearchIndex {
     // MARK: File shapes (README, "Search index format")
 
     struct Manifest: Encodable {
-        struct TermShard: Encodable {
-            /// The shard's first term; "" for the first shard. A term `t` is in the last shard whose `first` ≤ `t`.
-            let first: String
-            /// Number of the shard's first term in the whole sorted term list.
-            let start: Int
-        }
+        /// A key with its label, written `[key, label]`, or `[key]` when the label is the key.
         struct Labelled: Encodable {
             let key: String
             let label: String
+
+            func encode(to encoder: Encoder) throws {
+                var container = encoder.unkeyedContainer()
+                try container.encode(key)
+                if label != key { try container.encode(label) }
+            }
         }
         let version: Int
         let build: String
@@ -321,9 +331,11 @@ public enum SearchIndex {
         let dueSoonDays: Int
         let documents: Int
         let terms: Int
-        let termShards: [TermShard]
-        /// Number of the first term of each posting shard.
-        let postingShards: [Int]
+        /// Per term shard, a key: a term `t` is in the last shard whose key ≤ `t` (UTF-16 order). The key is the
+        /// shortest start of the shard's first term that sorts after the previous shard's last term; "" for the first.
+        let termShards: [String]
+        /// Per typo shard, its first term; "" for the first (order: `typoLess`).
+        let typoShards: [String]
         let docShardSize: Int
         let stopWords: [String]
         let typoMinimumLength: Int
@@ -337,11 +349,14 @@ public enum SearchIndex {
         let terms: [String]
         /// How many documents contain each term (its posting count).
         let documents: [Int]
-    }
-
-    struct PostingShard: Encodable {
         /// Per term, its postings encoded by `encode(_:)`.
         let postings: [String]
+    }
+
+    struct TypoShard: Encodable {
+        /// Terms in `typoLess` order.
+        let terms: [String]
+        let documents: [Int]
     }
 
     struct DocumentRecord: Encodable {
@@ -418,6 +433,37 @@ public enum SearchIndex {
             out.append(digits[min(Weight.maximum, max(1, posting.weight))])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The shortest start of `next` (whole Unicode scalars) that sorts after `previous`, given `previous` < `next`: a
+    /// shard key that still separates the two shards' terms, in fewer bytes than the whole term.
+    static func separator(after previous: String, upTo next: String) -> String {
+        var key = String.UnicodeScalarView()
+        for scalar in next.unicodeScalars {
+            key.append(scalar)
+            if SearchText.utf16Less(previous, String(key)) { return String(key) }
+        }
+        return next
+    }
+
+    /// Terms that a misspelt query word may mean: four characters or more (a query word needs `typoMinimumLength`,
+    /// one fewer with a letter missing) and no digit (the client allows no typo in a word with a digit).
+    static func isTypoCandidate(_ term: String) -> Bool {
+        term.unicodeScalars.count >= typoMinimumLength - 1 && !term.unicodeScalars.contains {
+            switch $0.properties.generalCategory {
+            case .decimalNumber, .letterNumber, .otherNumber: true
+            default: false
+            }
+        }
+    }
+
+    /// The typo shards' order: by first character (Unicode scalar value), then length in characters, then UTF-16 order.
+    static func typoLess(_ a: String, _ b: String) -> Bool {
+        let firstA = a.unicodeScalars.first?.value ?? 0, firstB = b.unicodeScalars.first?.value ?? 0
+        if firstA != firstB { return firstA < firstB }
+        let countA = a.unicodeScalars.count, countB = b.unicodeScalars.count
+        if countA != countB { return countA < countB }
+        return SearchText.utf16Less(a, b)
     }
 
     /// `search/<name>.js`: the value as JSON inside `sopsiteSearchData("<name>", …);`. `JSONOutput` writes `<`, `>`,

@@ -43,20 +43,21 @@ import Testing
 
         var manifest: [String: Any] { files["manifest"] ?? [:] }
 
-        /// Every term with its postings as (document id, weight), from the term and posting shards.
+        /// Every term with its postings as (document id, weight), from the term shards.
         func postings() throws -> [String: [(id: String, weight: Int)]] {
-            let shardCount = (manifest["termShards"] as? [[String: Any]])?.count ?? 0
-            var terms: [String] = []
-            for shard in 0..<shardCount { terms += files["terms-\(shard)"]?["terms"] as? [String] ?? [] }
-            var encoded: [String] = []
-            for shard in 0..<((manifest["postingShards"] as? [Int])?.count ?? 0) {
-                encoded += files["postings-\(shard)"]?["postings"] as? [String] ?? []
-            }
+            let shardCount = (manifest["termShards"] as? [String])?.count ?? 0
             let ids = documents().map { $0["id"] as? String ?? "" }
-            try #require(terms.count == encoded.count)
             var result: [String: [(id: String, weight: Int)]] = [:]
-            for (term, text) in zip(terms, encoded) {
-                result[term] = try SearchIndexTests.decode(text).map { (ids[$0.document], $0.weight) }
+            for shard in 0..<shardCount {
+                let terms = files["terms-\(shard)"]?["terms"] as? [String] ?? []
+                let encoded = files["terms-\(shard)"]?["postings"] as? [String] ?? []
+                let counts = files["terms-\(shard)"]?["documents"] as? [Int] ?? []
+                try #require(terms.count == encoded.count && terms.count == counts.count)
+                for (term, (text, count)) in zip(terms, zip(encoded, counts)) {
+                    let list = try SearchIndexTests.decode(text)
+                    try #require(list.count == count, "document count of \(term)")
+                    result[term] = list.map { (ids[$0.document], $0.weight) }
+                }
             }
             return result
         }
@@ -103,10 +104,10 @@ import Testing
         "---\n" + (id.map { "id: \($0)\n" } ?? "") + "title: \(title)\nowner: \(owner)\ntags: \(tags)\n---\n" + body
     }
 
-    @Test("each index file is one sopsiteSearchData call around sorted-key JSON; the manifest names version 2")
+    @Test("each index file is one sopsiteSearchData call around sorted-key JSON; the manifest names version 3")
     func fileShapes() async throws {
         let index = try await index(site(["support/refund.md": sop(id: "SOP-CS-001", title: "Refund", body: "## Steps\n\n1. Pay back.\n")]))
-        #expect(Set(index.files.keys) == ["manifest", "terms-0", "postings-0", "docs-0", "facets"])
+        #expect(Set(index.files.keys) == ["manifest", "terms-0", "typos-0", "docs-0", "facets"])
         #expect(index.manifest["version"] as? Int == SearchIndex.formatVersion)
         #expect(index.manifest["documents"] as? Int == 2)   // the SOP and its process page
         let manifest = String(decoding: try #require(index.raw["manifest"]), as: UTF8.self)
@@ -166,7 +167,9 @@ import Testing
         #expect(try index.weight(of: "stale", in: "SOP-1") == SearchIndex.Weight.scope)
         #expect(postings["ticket"] != nil && postings["tickets"] == nil)
         #expect(postings["example.com/queue"] == nil)   // a link target is not text
-        #expect((index.manifest["owners"] as? [[String: String]]) == [["key": "dana", "label": "Dana Whitfield"]])
+        // [key, label], the label left out when it is the key
+        #expect((index.manifest["owners"] as? [[String]]) == [["dana", "Dana Whitfield"]])
+        #expect((index.manifest["kinds"] as? [[String]])?.first == ["procedure", "Procedure"])
     }
 
     @Test("steps are ordered-list items, link targets removed")
@@ -192,7 +195,7 @@ import Testing
         #expect(try Self.decode(SearchIndex.encode(list)).map { [$0.document, $0.weight] } == list.map { [$0.0, $0.1] })
     }
 
-    @Test("small shards: terms, postings and documents split, and every term is in the shard the manifest names")
+    @Test("small shards: terms and documents split, and every term is in the shard whose key the manifest names")
     func sharding() throws {
         let entries = (0..<40).map { number in
             SearchIndex.Entry(id: "SOP-\(1000 + number)", hasOwnID: true, title: "Procedure \(number) for word\(number)", url: "p/\(number)/",
@@ -202,25 +205,61 @@ import Testing
         }
         var layout = SearchIndex.Layout()
         layout.termShardBytes = 200
-        layout.postingShardBytes = 100
         layout.docShardBytes = 800
         let index = try Index(SearchIndex.build(entries: entries, processes: [("p", "P")], now: Day(2025, 1, 1), dueSoonDays: 30, layout: layout))
-        let termShards = try #require(index.manifest["termShards"] as? [[String: Any]])
-        #expect(termShards.count > 3)
-        #expect((index.manifest["postingShards"] as? [Int])?.count ?? 0 > 3)
+        let keys = try #require(index.manifest["termShards"] as? [String])
+        #expect(keys.count > 3)
         #expect(index.documents().count == 40)
         #expect(index.files.keys.filter { $0.hasPrefix("docs-") }.count > 3)
-        // Term shard boundaries ascend, and each shard holds exactly the terms from its first to the next shard's.
-        let firsts = termShards.compactMap { $0["first"] as? String }
-        #expect(firsts == firsts.sorted(by: SearchText.utf16Less) && firsts.first == "")
-        for (number, shard) in termShards.enumerated() {
+        // Keys ascend; each shard holds exactly the terms from its key to the next shard's key.
+        #expect(keys == keys.sorted(by: SearchText.utf16Less) && keys.first == "")
+        for (number, key) in keys.enumerated() {
             let terms = try #require(index.files["terms-\(number)"]?["terms"] as? [String])
-            #expect(terms.first == (number == 0 ? terms.first : shard["first"] as? String))
-            if number + 1 < firsts.count { #expect(terms.allSatisfy { SearchText.utf16Less($0, firsts[number + 1]) }) }
+            #expect(!terms.isEmpty && terms.allSatisfy { !SearchText.utf16Less($0, key) })
+            if number + 1 < keys.count { #expect(terms.allSatisfy { SearchText.utf16Less($0, keys[number + 1]) }) }
+            // a key is the shortest start of the shard's first term that still sorts after the previous shard's terms
+            if number > 0 { #expect(terms[0].hasPrefix(key)) }
         }
+        #expect(keys.contains { !$0.isEmpty && $0.count < 4 })
         let postings = try index.postings()
         #expect(postings["valve"]?.count == 40)
         #expect(postings["word7"]?.map(\.id) == ["SOP-1007"])
+    }
+
+    @Test("a shard key is the shortest start of the next term that sorts after the previous one")
+    func shardKeys() {
+        #expect(SearchIndex.separator(after: "chg-1466", upTo: "chg-2639") == "chg-2")
+        #expect(SearchIndex.separator(after: "call", upTo: "chg-1") == "ch")
+        #expect(SearchIndex.separator(after: "valve", upTo: "valves") == "valves")
+        #expect(SearchIndex.separator(after: "a", upTo: "é") == "é")
+    }
+
+    @Test("typo shards: terms without digits of four characters or more, by first character, then length, then term")
+    func typoShards() throws {
+        let entries = (0..<60).map { number in
+            SearchIndex.Entry(id: "SOP-\(1000 + number)", hasOwnID: true, title: "Valve \(["check", "chock", "shock", "checks", "cheque"][number % 5])",
+                              url: "p/\(number)/", kind: .procedure, processKey: nil, processTitle: nil, owner: nil, tags: [],
+                              scope: nil, state: nil, due: nil, lifecycle: nil, headings: [], steps: [],
+                              plainText: "Part v\(number) of the réseau, zone \(number % 3).", layout: .standard)
+        }
+        var layout = SearchIndex.Layout()
+        layout.typoShardBytes = 30
+        let index = try Index(SearchIndex.build(entries: entries, processes: [], now: Day(2025, 1, 1), dueSoonDays: 30, layout: layout))
+        let keys = try #require(index.manifest["typoShards"] as? [String])
+        #expect(keys.count > 2 && keys.first == "")
+        var terms: [String] = []
+        var counts: [Int] = []
+        for number in keys.indices {
+            let shard = try #require(index.files["typos-\(number)"])
+            let shardTerms = try #require(shard["terms"] as? [String])
+            if number > 0 { #expect(shardTerms.first == keys[number]) }
+            terms += shardTerms
+            counts += try #require(shard["documents"] as? [Int])
+        }
+        #expect(terms == ["check", "chock", "cheque", "part", "reseau", "shock", "valve", "zone"])
+        #expect(terms.sorted(by: SearchIndex.typoLess) == terms)
+        let postings = try index.postings()
+        #expect(counts == terms.map { postings[$0]?.count ?? -1 })
     }
 
     @Test("the same entries in any order give byte-identical files")

@@ -58,7 +58,7 @@ class RankingTests(unittest.TestCase):
     def test_table(self):
         failures = []
         for query, expected, why in RANKING:
-            self.assertIn(expected, self.site.by_id.keys() | {p["key"] for p in self.site.manifest["processes"]},
+            self.assertIn(expected, self.site.by_id.keys() | {pair[0] for pair in self.site.manifest["processes"]},
                           "%r: %s is not in the sample knowledge base" % (query, expected))
             found = support.search(self.driver, query)
             self.assertNotIn("error", found, query)

@@ -147,9 +147,8 @@ class SearchBoxTests(unittest.TestCase):
             rows = self.driver.find_elements(By.CSS_SELECTOR, "table.search-listing tbody tr")
             cells = {r.find_elements(By.TAG_NAME, "td")[0].text: [c.text for c in r.find_elements(By.TAG_NAME, "td")] for r in rows}
             self.assertEqual(sorted(cells), sorted(self.site.by_id))
-            titles = {p["key"]: p["label"] for p in self.site.manifest["processes"]}
-            owners = {o["key"]: o["label"] for o in self.site.manifest["owners"]}
-            states = {s["key"]: s["label"] for s in self.site.manifest["states"]}
+            # the manifest's [key, label] pairs (the label left out when it is the key)
+            titles, owners, states = ({pair[0]: pair[-1] for pair in self.site.manifest[name]} for name in ("processes", "owners", "states"))
             for page_id, page in self.site.by_id.items():
                 _, title, process, owner, state = cells[page_id]
                 self.assertTrue(title.startswith(page["title"]), page_id)
@@ -185,6 +184,18 @@ class SearchBoxTests(unittest.TestCase):
         self.assertNotIn("facets", found["files"], "facets are for filters only")
         shards = [f for f in os.listdir(os.path.join(self.site.output, "search")) if f.endswith(".js")]
         self.assertLess(len(found["files"]), len(shards) + 1)
+        # a result costs its own record: no more document files than results listed
+        self.assertLessEqual(len([f for f in found["files"] if f.startswith("docs-")]), len(found["results"]))
+
+    def test_a_word_with_a_digit_or_under_five_letters_needs_no_typo_shard(self):
+        self.driver.get(self.site.url + "search/")   # a fresh page: nothing of the index loaded yet
+        for query in ["SOP-CS-001", "okta"]:
+            found = support.search(self.driver, query)
+            self.assertTrue(found["results"], query)
+            self.assertEqual([f for f in found["files"] if f.startswith("typos-")], [], query)
+        found = support.search(self.driver, "refnd")
+        self.assertEqual(found["results"][0]["id"], "SOP-CS-001")
+        self.assertTrue([f for f in found["files"] if f.startswith("typos-")])
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 // Keyboard: "/" focuses the box, arrows move, Enter opens, Esc closes.
 (function () {
   "use strict";
-  var FORMAT_VERSION = 2;
+  var FORMAT_VERSION = 3;
   var SHOWN = 10;              // results listed at once
   var PREFIX_EXPANSIONS = 40;  // most frequent completions kept for one prefix
   var TYPO_EXPANSIONS = 20;
@@ -18,7 +18,7 @@
   var files = {};   // name → {promise, resolve, reject}
   var loaded = [];  // names in load order, for tests and benchmarks
   var manifest = null, manifestLoading = null;
-  var termShards = {}, postingShards = {}, docShards = {}, postingCache = {};
+  var termShards = {}, typoShards = {}, docShards = {}, postingCache = {};
 
   window.sopsiteSearchData = function (name, data) {
     var file = files[name];
@@ -57,6 +57,11 @@
         manifest = data;
         manifest.stop = {};
         data.stopWords.forEach(function (w) { manifest.stop[w] = true; });
+        // [key, label] pairs, the label left out when it is the key
+        ["processes", "owners", "kinds", "states"].forEach(function (list) {
+          data[list] = data[list].map(function (pair) { return { key: pair[0], label: pair.length > 1 ? pair[1] : pair[0] }; });
+        });
+        manifest.typoKeys = data.typoShards.map(function (first, i) { return i ? typoKey(first) : [-1, 0, ""]; });
         return data;
       });
       manifestLoading.catch(function () { manifestLoading = null; });
@@ -155,21 +160,6 @@
 
   // ---- The vocabulary -------------------------------------------------------------------------------------------
 
-  function termShardOf(term) {
-    var shards = manifest.termShards, lo = 0, hi = shards.length - 1;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (shards[mid].first <= term) lo = mid; else hi = mid - 1;
-    }
-    return lo;
-  }
-  function termShardsBetween(low, high) {
-    var names = [];
-    for (var i = termShardOf(low); i <= termShardOf(high); i++) names.push(i);
-    return Promise.all(names.map(function (i) {
-      return cached(termShards, "terms-" + i).then(function (data) { return { data: data, start: manifest.termShards[i].start }; });
-    }));
-  }
   function lowerBound(list, term) {
     var lo = 0, hi = list.length;
     while (lo < hi) {
@@ -177,6 +167,54 @@
       if (list[mid] < term) lo = mid + 1; else hi = mid;
     }
     return lo;
+  }
+  // The term shard that holds `term` if the index has it: the last whose key ≤ term.
+  function termShardOf(term) {
+    return Math.max(0, lowerBound(manifest.termShards, term + "\u0000") - 1);
+  }
+  function termShard(i) {
+    return cached(termShards, "terms-" + i);
+  }
+  function termShardsBetween(low, high) {
+    var loads = [];
+    if (!manifest.termShards.length) return Promise.resolve(loads);   // an index without terms
+    for (var i = termShardOf(low); i <= termShardOf(high); i++) loads.push(termShard(i));
+    return Promise.all(loads);
+  }
+
+  // Typo shards are ordered by first character, then length in characters, then the term itself.
+  function typoKey(term) {
+    return [term.codePointAt(0), length(term), term];
+  }
+  function typoCompare(a, b) {
+    return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
+  }
+  function typoShardOf(key) {
+    var keys = manifest.typoKeys, lo = 0, hi = keys.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (typoCompare(keys[mid], key) <= 0) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+  // The index's terms one edit away from `text` that begin with its first character (so n - 1 to n + 1 characters
+  // long): {term, documents}.
+  function typoCandidates(text) {
+    if (!manifest.typoKeys.length) return Promise.resolve([]);
+    var first = text.codePointAt(0), n = length(text), loads = [];
+    var low = typoShardOf([first, n - 1, ""]), high = typoShardOf([first, n + 1, "\uffff"]);
+    for (var i = low; i <= high; i++) loads.push(cached(typoShards, "typos-" + i));
+    return Promise.all(loads).then(function (shards) {
+      var found = [];
+      shards.forEach(function (shard) {
+        shard.terms.forEach(function (term, j) {
+          if (term.codePointAt(0) === first && Math.abs(term.length - text.length) <= 1 && oneEdit(text, term)) {
+            found.push({ term: term, documents: shard.documents[j] });
+          }
+        });
+      });
+      return found;
+    });
   }
   // One edit apart (insertion, deletion, substitution or swap of neighbours)?
   function oneEdit(a, b) {
@@ -192,31 +230,26 @@
     return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
   }
 
-  // Index terms a query term matches: {number, term, documents, factor}. Exact 1; a completion 0.5–0.9 (longer share,
-  // more); one typo 0.6, only for words of typoMinimumLength letters or more without digits, sharing the first letter.
+  // Index terms a query term matches: {term, documents, factor}. Exact 1; a completion 0.5–0.9 (longer share, more);
+  // one typo 0.6, only for words of typoMinimumLength letters or more without digits, sharing the first letter.
   function expand(q) {
     var typo = length(q.text) >= manifest.typoMinimumLength && !/\p{N}/u.test(q.text);
-    var first = q.text.charAt(0);
-    // A typo may sort before the word typed (rfund < refund), so look at every term with the same first letter.
-    var range = typo ? [first, first + "\uffff"] : [q.text, q.text + "\uffff"];
-    return termShardsBetween(range[0], range[1]).then(function (shards) {
-      var exact = [], prefix = [], typos = [];
-      shards.forEach(function (shard) {
-        var terms = shard.data.terms, documents = shard.data.documents;
-        var i = lowerBound(terms, q.text);
-        for (; i < terms.length && terms[i].lastIndexOf(q.text, 0) === 0; i++) {
-          var match = { number: shard.start + i, term: terms[i], documents: documents[i] };
+    var words = termShardsBetween(q.text, q.text + "\uffff");
+    var typos = typo ? typoCandidates(q.text) : Promise.resolve([]);
+    return Promise.all([words, typos]).then(function (both) {
+      var exact = [], prefix = [];
+      both[0].forEach(function (shard) {
+        var terms = shard.terms;
+        for (var i = lowerBound(terms, q.text); i < terms.length && terms[i].lastIndexOf(q.text, 0) === 0; i++) {
+          var match = { term: terms[i], documents: shard.documents[i] };
           if (terms[i] === q.text) { if (!q.prefixOnly) { match.factor = 1; exact.push(match); } }
           else { match.factor = 0.5 + 0.4 * q.text.length / terms[i].length; prefix.push(match); }
         }
-        if (!typo) return;
-        for (var j = lowerBound(terms, first); j < terms.length && terms[j].charAt(0) === first; j++) {
-          if (terms[j].lastIndexOf(q.text, 0) !== 0 && oneEdit(q.text, terms[j])) {
-            typos.push({ number: shard.start + j, term: terms[j], documents: documents[j], factor: 0.6 });
-          }
-        }
       });
-      function frequent(a, b) { return b.documents - a.documents || a.number - b.number; }
+      // a completion is a completion, not a typo (refunds → refund is matched as a prefix, at a better factor)
+      var typos = both[1].filter(function (m) { return m.term.lastIndexOf(q.text, 0) !== 0; });
+      typos.forEach(function (m) { m.factor = 0.6; });
+      function frequent(a, b) { return b.documents - a.documents || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0); }
       return exact.concat(prefix.sort(frequent).slice(0, PREFIX_EXPANSIONS), typos.sort(frequent).slice(0, TYPO_EXPANSIONS));
     });
   }
@@ -226,20 +259,13 @@
   var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", VALUE = {};
   for (var d = 0; d < DIGITS.length; d++) VALUE[DIGITS.charAt(d)] = d;
 
-  function postingShardOf(number) {
-    var starts = manifest.postingShards, lo = 0, hi = starts.length - 1;
-    while (lo < hi) {
-      var mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= number) lo = mid; else hi = mid - 1;
-    }
-    return lo;
-  }
-  // Decoded postings of term `number`: [document, weight, document, weight, …].
-  function postings(number) {
-    if (postingCache[number]) return Promise.resolve(postingCache[number]);
-    var shard = postingShardOf(number);
-    return cached(postingShards, "postings-" + shard).then(function (data) {
-      var text = data.postings[number - manifest.postingShards[shard]], list = [], previous = -1, i = 0;
+  // Decoded postings of an index term: [document, weight, document, weight, …], from the term's shard.
+  function postings(term) {
+    if (postingCache[term]) return Promise.resolve(postingCache[term]);
+    return termShard(termShardOf(term)).then(function (shard) {
+      var at = lowerBound(shard.terms, term);
+      if (shard.terms[at] !== term) throw new Error("search/terms-" + termShardOf(term) + ".js has no term " + term);
+      var text = shard.postings[at], list = [], previous = -1, i = 0;
       while (i < text.length) {
         var gap = 0, shift = 0, digit;
         do { digit = VALUE[text.charAt(i++)]; gap += (digit & 31) * Math.pow(2, shift); shift += 5; } while (digit & 32);
@@ -247,7 +273,7 @@
         list.push(previous, VALUE[text.charAt(i++)]);
       }
       list = Int32Array.from(list);
-      postingCache[number] = list;
+      postingCache[term] = list;
       return list;
     });
   }
@@ -255,7 +281,7 @@
   // Best score per document for one query term, max over its matches of factor × weight × idf: a Float64Array with
   // one slot per document, 0 where it does not match (weights are at least 1, so a match is never 0).
   function termScores(matches) {
-    return Promise.all(matches.map(function (m) { return postings(m.number); })).then(function (lists) {
+    return Promise.all(matches.map(function (m) { return postings(m.term); })).then(function (lists) {
       var scores = new Float64Array(manifest.documents);
       lists.forEach(function (list, k) {
         var m = matches[k], scale = m.factor * Math.log(1 + manifest.documents / m.documents);
