@@ -211,7 +211,7 @@ for size in $BENCH_SIZES; do
   site="$work/site-sopsite"
   # Full builds from nothing: --no-cache, so no run reuses what an earlier one learned.
   series "$work" "$name" sopsite "$site" -- "$SOPSITE" build --no-cache --verbose --repo "$repo" --out "$site" --now "$BENCH_NOW"
-  sizes_row "$work" "$name" sopsite "$site" "$site/search-index.json"
+  sizes_row "$work" "$name" sopsite "$site" "$site/search"
   incremental "$work" "$name" "$repo"
   floor "$work" "$name" "$repo"
 
@@ -251,7 +251,7 @@ if [ "$BENCH_B12" = 1 ] && [ -f "$BENCH_CASES/B12.sh" ]; then
   work="$BENCH_DIR/work/B12"; new_work "$work"; WORKS+=("$work")
   site="$work/site-sopsite"
   series "$work" B12 sopsite "$site" -- "$SOPSITE" build --no-cache --repo "$repo" --content p --out "$site" --now "$BENCH_NOW"
-  sizes_row "$work" B12 sopsite "$site" "$site/search-index.json"
+  sizes_row "$work" B12 sopsite "$site" "$site/search"
   floor "$work" B12 "$repo"
   python3 "$ROOT/bench/correctness.py" --b12 "$site" --json "$work/correctness.json" > "$work/correctness.txt" || log "B12 spot values: exit $?"
 fi

@@ -20,8 +20,17 @@ struct BuildCache {
     let folder: String
     static let historyFile = "history.txt"
     static let pagesFile = "pages.json"
-    /// The first line of the history file: facts are pure functions of object ids, so only the format matters.
-    static let historyKey = "sopsite history facts"
+    /// The first line of the history file: facts are functions of object ids and of the code that derived them, so a
+    /// cache written by another sopsite binary is not read.
+    static var historyKey: String { "sopsite history facts; " + binaryIdentity }
+
+    /// Which sopsite wrote a cache: the running executable's size and modification time. A rebuilt or upgraded
+    /// binary may render the same inputs differently, so its caches start afresh; no version number to forget to bump.
+    static let binaryIdentity: String = {
+        var info = stat()
+        guard stat("/proc/self/exe", &info) == 0 || stat(CommandLine.arguments.first ?? "", &info) == 0 else { return "unknown binary" }
+        return "binary \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+    }()
 
     /// The cache folder for a build; nil when caching is off.
     static func folder(for setting: CacheSetting, repository: String) -> String? {
@@ -99,7 +108,7 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
         var previous: [String: StoredSOP] = [:]
         if let data = FileManager.default.contents(atPath: cache.folder + "/" + BuildCache.pagesFile),
            let manifest = try? JSONDecoder().decode(Manifest.self, from: data),
-           manifest.version == RenderKey.rendererVersion, manifest.output == staging.output {
+           manifest.version == RenderKey.rendererVersion + "; " + BuildCache.binaryIdentity, manifest.output == staging.output {
             previous = manifest.sops
         }
         self.previous = previous
@@ -142,7 +151,7 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
             sops[key] = stored
         }
         // Key order is left to the encoder: the cache is not output, and sorting was a tenth of a rebuild.
-        guard let data = try? JSONEncoder().encode(Manifest(version: RenderKey.rendererVersion, output: output, sops: sops)) else { return }
+        guard let data = try? JSONEncoder().encode(Manifest(version: RenderKey.rendererVersion + "; " + BuildCache.binaryIdentity, output: output, sops: sops)) else { return }
         cache.write(Array(data), to: BuildCache.pagesFile)
     }
 }
