@@ -212,6 +212,9 @@ for size in $BENCH_SIZES; do
   # Full builds from nothing: --no-cache, so no run reuses what an earlier one learned.
   series "$work" "$name" sopsite "$site" -- "$SOPSITE" build --no-cache --verbose --repo "$repo" --out "$site" --now "$BENCH_NOW"
   sizes_row "$work" "$name" sopsite "$site" "$site/search"
+  # Like for like with the peers, which publish one page per SOP: the same build without the earlier revisions' pages.
+  series "$work" "$name" sopsite-norev "$site-norev" -- "$SOPSITE" build --no-cache --no-revision-pages --repo "$repo" --out "$site-norev" --now "$BENCH_NOW"
+  sizes_row "$work" "$name" sopsite-norev "$site-norev" "$site-norev/search"
   incremental "$work" "$name" "$repo"
   floor "$work" "$name" "$repo"
 

@@ -24,6 +24,8 @@ public struct SiteConfig: Sendable {
     public var ignoreRevsFile = RepoPath(".git-blame-ignore-revs")
     /// Pass raw HTML in Markdown through (off: it is omitted, and dangerous URLs are emptied).
     public var allowRawHTML = false
+    /// Publish every earlier revision of every SOP at `/sop/<id>/rev/<n>/` (`revision_pages:`, default true).
+    public var revisionPages = true
     /// Repository-relative owners file; nil: `owners.yml` in the content folder, else at the repository root.
     public var ownersFile: RepoPath?
     /// Repository-relative theme folder whose templates and assets override the built-in theme's by name.
@@ -32,7 +34,7 @@ public struct SiteConfig: Sendable {
     public init() {}
 
     /// Keys read from `sopsite.yml`, with the nested ones under their group.
-    public static let knownKeys: Set<String> = ["title", "base_url", "content", "output", "timezone", "review", "markdown", "owners", "theme"]
+    public static let knownKeys: Set<String> = ["title", "base_url", "content", "output", "timezone", "review", "markdown", "owners", "theme", "revision_pages"]
     static let reviewKeys: Set<String> = ["default_interval", "by_criticality", "due_soon", "ignore_revs_file"]
     static let markdownKeys: Set<String> = ["allow_raw_html"]
 
@@ -78,6 +80,7 @@ public struct SiteConfig: Sendable {
                       "write a relative path such as owners.yml")
             }
         }
+        if let publish = fields.boolean("revision_pages") { config.revisionPages = publish }
         if let theme = fields.string("theme") {
             if let path = relativeFolder(theme) { config.themeFolder = path } else {
                 error("config.theme", "theme \"\(theme)\" must be a folder inside the repository", fields.lines["theme"],

@@ -102,7 +102,8 @@ public struct SiteRenderer: Sendable {
                 }
                 let texts = revisionTexts?(Self.revisionBlobs(toRender.map(\.sop)[...])) ?? [:]
                 for (sop, key) in toRender {
-                    var rendered = try renderSOPs([sop][...], library: library, navigation: navigation, order: order, site: site)
+                    var rendered = try renderSOPs([sop][...], library: library, navigation: navigation, order: order, site: site,
+                                                  revisionLinks: revisionTexts != nil)
                     if revisionTexts != nil {
                         rendered.files += try revisionPages([sop], site: site, texts: texts, library: library)
                     }
@@ -154,14 +155,14 @@ public struct SiteRenderer: Sendable {
     }
 
     private func renderSOPs(_ pages: ArraySlice<SOPPage>, library: MustacheLibrary, navigation: NavigationCache, order: ReadingOrder,
-                            site: Site) throws(OutputError) -> SOPChunk {
+                            site: Site, revisionLinks: Bool) throws(OutputError) -> SOPChunk {
         var chunk = SOPChunk()
         for sop in pages {
             let rendered = renderBody(sop.document, permalink: sop.permalink, site: site)
             chunk.diagnostics += rendered.diagnostics
             chunk.searchEntries.append(SearchIndex.Entry(sop: sop, site: site, headings: rendered.value.headings.map(\.text),
                                                          plainText: rendered.value.plainText))
-            chunk.files.append(try page(library, navigation, site, "layouts/sop", sopView(sop, rendered: rendered.value, site: site, order: order),
+            chunk.files.append(try page(library, navigation, site, "layouts/sop", sopView(sop, rendered: rendered.value, site: site, order: order, revisionLinks: revisionLinks),
                                         title: "\(sop.document.title) (\(sop.document.id))", permalink: sop.permalink,
                                         description: sop.document.scope ?? "", scripts: ["print.js"]))
         }
@@ -288,7 +289,8 @@ public struct SiteRenderer: Sendable {
                            ownerURL: document?.owner.map { Permalink.relative(from: process.permalink, to: Self.ownerPermalink($0)) } ?? "")
     }
 
-    func sopView(_ sop: SOPPage, rendered: RenderedMarkdown, site: Site, order: ReadingOrder? = nil) -> SOPView {
+    /// - Parameter revisionLinks: the revision history links each revision to its page (false when none are published).
+    func sopView(_ sop: SOPPage, rendered: RenderedMarkdown, site: Site, order: ReadingOrder? = nil, revisionLinks: Bool = true) -> SOPView {
         let order = order ?? ReadingOrder(site: site)
         let document = sop.document
         let process = site.processes.first { $0.key == document.processKey }
@@ -331,7 +333,9 @@ public struct SiteRenderer: Sendable {
                 HistoryRow(revision: change.revision.map { "Rev \($0)" } ?? "", day: change.day.long, dayISO: change.day.iso,
                            author: change.authorName, subject: change.subject, shortID: change.shortID, effect: change.effect,
                            isRevision: change.kind.isRevision,
-                           url: change.revision.map { Permalink.relative(from: sop.permalink, to: Self.revisionPermalink(id: document.id, revision: $0)) } ?? "")
+                           url: change.revision.flatMap { revision in
+                               revisionLinks ? Permalink.relative(from: sop.permalink, to: Self.revisionPermalink(id: document.id, revision: revision)) : nil
+                           } ?? "")
             },
             reviews: sop.reviews.filter { $0.kind == .trailer }.map { review in
                 ReviewView(day: review.day.long, dayISO: review.day.iso, reviewer: review.reviewer ?? "", shortID: review.shortID ?? "",

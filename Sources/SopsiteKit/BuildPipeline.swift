@@ -234,7 +234,7 @@ public enum BuildPipeline {
         // is rendered, through a repository handle of its own (libgit2 handles are not shared between threads).
         var revisionTexts: SiteRenderer.RevisionTexts?
         var revisionFailures: FailureBox?
-        if request.mode == .build {
+        if request.mode == .build, request.revisionPages ?? config.revisionPages {
             let failures = FailureBox()
             revisionTexts = { blobs in
                 var texts: [String: String] = [:]

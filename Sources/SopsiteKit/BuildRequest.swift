@@ -24,6 +24,8 @@ public struct BuildRequest: Sendable {
     public var allowShallow = false
     /// `.build` writes the site; `.check` validates everything and applies the review policy without writing.
     public var mode: Mode = .build
+    /// Publish earlier revisions' pages; nil: `revision_pages:` in sopsite.yml (default true).
+    public var revisionPages: Bool?
     /// Where history facts and rendered SOPs are kept for the next build (`--cache`, `--no-cache`).
     public var cache: CacheSetting = .off
     /// `sopsite serve`: what earlier builds of this server rendered, kept in memory.

@@ -32,6 +32,9 @@ struct BuildCommand: AsyncParsableCommand {
     @Flag(help: "Replace the contents of a non-empty output folder that sopsite did not create.")
     var force = false
 
+    @Flag(name: .customLong("no-revision-pages"), help: "Do not publish pages for earlier revisions (overrides revision_pages: in sopsite.yml).")
+    var noRevisionPages = false
+
     @Flag(help: "Print the time each stage took.")
     var verbose = false
 
@@ -48,6 +51,7 @@ struct BuildCommand: AsyncParsableCommand {
                                    baseURL: baseURL, themeOverride: theme, force: force, includeDrafts: source.drafts,
                                    committedOnly: source.committedOnly)
         request.cache = source.cacheSetting
+        if noRevisionPages { request.revisionPages = false }
         request.allowShallow = source.allowShallow
         let report = await ProgressDisplay.whileRunning { await BuildPipeline.run(request) }
         for diagnostic in report.diagnostics {

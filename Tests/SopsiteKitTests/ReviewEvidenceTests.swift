@@ -138,5 +138,14 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: out.path + "/site/sop/sop-cs-001/rev/3"))
         let page = try String(contentsOfFile: out.path + "/site/a/refund/index.html", encoding: .utf8)
         #expect(page.contains("<a href=\"../../sop/sop-cs-001/rev/2/\">Rev 2</a>"))
+
+        // revision_pages: false publishes none, and the history links to none.
+        try "revision_pages: false\n".write(toFile: repo.path + "/sopsite.yml", atomically: true, encoding: .utf8)
+        let without = await BuildPipeline.run(BuildRequest(repository: repo.path, content: ".", output: out.path + "/site", now: .day(Day(2025, 4, 1))))
+        #expect(without.succeeded, "\(without.diagnostics)")
+        #expect(!FileManager.default.fileExists(atPath: out.path + "/site/sop"))
+        let plain = try String(contentsOfFile: out.path + "/site/a/refund/index.html", encoding: .utf8)
+        #expect(!plain.contains("/rev/"))
+        #expect(plain.contains("<td>Rev 2</td>"))
     }
 }
