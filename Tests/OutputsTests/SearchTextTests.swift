@@ -59,4 +59,27 @@ import Testing
         #expect(!SearchText.utf16Less("～", "😀"))
         #expect(SearchText.utf16Less("refund", "refunds"))
     }
+
+    @Test("the ASCII tokeniser gives exactly the tokens of the scalar one")
+    func asciiTokensMatch() {
+        var random = Generator(state: 7)
+        let alphabet = Array("ab9Z -_./@'x,;:()#\t\n")
+        for _ in 0..<2_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...24, using: &random) { text.append(alphabet[Int.random(in: 0..<alphabet.count, using: &random)]) }
+            let folded = SearchText.fold(text)
+            #expect(SearchText.asciiTokens(inFolded: folded) == SearchText.scalarTokens(inFolded: folded), "\(text)")
+        }
+        #expect(SearchText.tokens(inFolded: "sop-cs-001 leaver's refunds@northwind.example")
+                == SearchText.scalarTokens(inFolded: "sop-cs-001 leaver's refunds@northwind.example"))
+    }
+
+    /// A deterministic generator, so a failure reproduces.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 11
+        }
+    }
 }
