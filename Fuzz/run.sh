@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of Fuzz/ and runs each for a given time: `make fuzz` (README, "Fuzzing").
 #   Fuzz/run.sh SECONDS [TARGET ...]        TARGET: document, site, config (default: all three)
-# Environment: FUZZ_SCRATCH (build folder, default .build-fuzz), FUZZ_JOBS (parallel fuzzing processes per target;
+# Environment: FUZZ_SCRATCH (build folder, default .build-fuzz), FUZZ_SANITIZE (default fuzzer; fuzzer,address adds
+# AddressSanitizer: about half the speed, use its own FUZZ_SCRATCH), FUZZ_JOBS (parallel fuzzing processes per target;
 # unset: one, in the foreground), FUZZ_FLAGS (extra libFuzzer flags), SWIFT.
 # New corpus entries go to $FUZZ_SCRATCH/corpus/TARGET (Fuzz/Corpus/TARGET holds the committed seeds and is only read);
 # a crash, hang or memory blow-up is written to $FUZZ_SCRATCH/artifacts/TARGET/ and the script exits 1.
@@ -19,7 +20,8 @@ swift=${SWIFT:-swift}
 # Debian's prebuilt libraries: they run, uninstrumented.
 # lld: gold fails on these objects ("internal error in format_file_lineno").
 flags=(--package-path Fuzz -c release --scratch-path "$scratch"
-       -Xswiftc -sanitize=fuzzer -Xcc -fsanitize=fuzzer-no-link -Xswiftc -use-ld=lld)
+       -Xswiftc -sanitize="${FUZZ_SANITIZE:-fuzzer}" -Xcc -fsanitize=fuzzer-no-link -Xswiftc -use-ld=lld)
+case ${FUZZ_SANITIZE:-} in *address*) flags+=(-Xcc -fsanitize=address) ;; esac
 $swift build "${flags[@]}"
 bin=$($swift build "${flags[@]}" --show-bin-path)
 

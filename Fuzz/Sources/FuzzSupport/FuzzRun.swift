@@ -54,15 +54,46 @@ public enum FuzzRun {
         [processFile, otherFile, SourceFile(path: RepoPath("content/ops/fuzzed.md"), bytes: fuzzed)]
     }
 
-    /// Loads `files` and assembles them into a site with no history (every page uncommitted), as the build does.
+    /// Loads `files` and assembles them into a site with no history (every page uncommitted), as the build does;
+    /// checks the site's permalinks and every diagnostic's lines (see `checkDiagnostics`).
     public static func assemble(_ files: [SourceFile], config: SiteConfig) -> Site {
         let loaded = DocumentLoader(contentRoot: config.contentRoot).load(files)
         var options = Site.Options()
         options.assets = assets
         options.owners = owners
         options.uncommitted = Set(files.map(\.path))
-        return Site.assemble(documents: loaded.value, history: HistoryIndex(head: nil, commitCount: 0, documents: [:]),
-                             config: config, now: now, options: options).value
+        let assembled = Site.assemble(documents: loaded.value, history: HistoryIndex(head: nil, commitCount: 0, documents: [:]),
+                                      config: config, now: now, options: options)
+        checkDiagnostics(loaded.diagnostics + assembled.diagnostics, lineCounts: lineCounts(files))
+        let site = assembled.value
+        // Nothing lost: a document that loaded and is not a draft is published, unless the site reports an error for it.
+        let published = Set(site.pages.map(\.document.path) + site.processes.compactMap { $0.document?.path })
+        let refused = Set(assembled.diagnostics.filter { $0.severity == .error }.map(\.location.path))
+        for document in loaded.value where document.status != .draft && !published.contains(document.path) && !refused.contains(document.path) {
+            fail("\(document.path.value) loaded without errors but is not published")
+        }
+        for permalink in site.processes.map(\.permalink) + site.pages.map(\.permalink) {
+            // A page's folder in the output: `/a/b/`, no empty, `.` or `..` segment (which would leave the site).
+            let segments = permalink.split(separator: "/", omittingEmptySubsequences: false)
+            if !permalink.hasPrefix("/") || !permalink.hasSuffix("/") || permalink.contains("\\")
+                || segments.dropFirst().dropLast().contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+                fail("a page was given the permalink \(permalink)")
+            }
+        }
+        return site
+    }
+
+    /// Every diagnostic about one of the files (`lineCounts`: path → number of lines) names a line of that file, or
+    /// none; so do its notes.
+    public static func checkDiagnostics(_ diagnostics: [Diagnostic], lineCounts: [RepoPath: Int]) {
+        for diagnostic in diagnostics {
+            for location in [diagnostic.location] + diagnostic.notes.map(\.location) {
+                guard let count = lineCounts[location.path], let line = location.line else { continue }
+                if line < 1 || line > count {
+                    fail("\(diagnostic.code) reported at \(location), outside the file's \(count) lines: \(diagnostic.message)")
+                }
+            }
+        }
     }
 
     /// Renders the body of every published document with its links rewritten, as `SiteRenderer` does for each page,

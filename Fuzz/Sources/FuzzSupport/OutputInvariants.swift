@@ -6,7 +6,14 @@ import Outputs
 public enum OutputInvariants {
     /// The first violation in `files`, as "path: what", or nil.
     public static func violation(in files: [OutputFile]) -> String? {
+        var paths: Set<String> = []
         for file in files {
+            // A path inside the output folder, written once: relative, no empty, `.` or `..` segment.
+            let segments = file.path.split(separator: "/", omittingEmptySubsequences: false)
+            if file.path.hasPrefix("/") || file.path.contains("\\") || segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) {
+                return "\(file.path): not a path inside the output folder"
+            }
+            if !paths.insert(file.path).inserted { return "\(file.path): written twice" }
             let problem: String?
             if file.path.hasSuffix(".html") {
                 problem = htmlViolation(file.bytes)

@@ -5,11 +5,16 @@ import SOPCore
 /// One fuzzing input (main.swift hands it over from libFuzzer): the input is `sopsite.yml`. It is parsed as the config and, the same bytes, as the owners
 /// file; a config without errors then builds a small site (its title, base URL, time zone, intervals and Markdown
 /// setting all reach the output). Diagnostics are expected; a crash, a hang, runaway memory, a config that accepts a
-/// path outside the repository or a non-http base URL, or a broken output invariant is a bug.
+/// path outside the repository or a non-http base URL, a diagnostic outside the file's lines or a broken output
+/// invariant is a bug.
 func fuzzConfig(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-    _ = Owners.load(SourceFile(path: RepoPath("content/owners.yml"), bytes: bytes))
-    let loaded = SiteConfig.load(SourceFile(path: RepoPath("sopsite.yml"), bytes: bytes))
+    let ownersFile = SourceFile(path: RepoPath("content/owners.yml"), bytes: bytes)
+    let configFile = SourceFile(path: RepoPath("sopsite.yml"), bytes: bytes)
+    let lineCounts = FuzzRun.lineCounts([ownersFile, configFile])
+    FuzzRun.checkDiagnostics(Owners.load(ownersFile).diagnostics, lineCounts: lineCounts)
+    let loaded = SiteConfig.load(configFile)
+    FuzzRun.checkDiagnostics(loaded.diagnostics, lineCounts: lineCounts)
     guard !loaded.hasErrors else { return 0 }
     let config = loaded.value
     for path in [config.contentRoot] + [config.ownersFile, config.themeFolder, config.ignoreRevsFile].compactMap({ $0 }) {
