@@ -106,6 +106,9 @@ struct FrontMatterFields {
                 if case .scanner = error { line = context.mark.line }
                 if context.text.contains("flow") || mark.line > lines.count { line = context.mark.line }
             }
+            // libyaml reports the end of the stream a line past the text when the text does not end with a line break
+            // (found by fuzzing: `[[[ ` alone was reported on line 2 of a one-line file): the last line is meant.
+            line = min(line, max(1, lines.count))
             var fix = "check the quotes, colons and indentation on this line"
             if lines.dropFirst(max(0, mark.line - 1)).first?.contains("\t") == true {
                 fix = "YAML does not allow tabs for indentation; indent with spaces"

@@ -26,6 +26,18 @@ import Testing
         #expect(try #require(result.value).title == "Restart")
     }
 
+    @Test("a YAML error at the end of a file without a final line break is reported on the file's last line",
+          arguments: [("[[[ ", 1), ("title: Site\nreview: [", 2), ("title: Site\nreview:\n  due_soon: {", 3), ("title: \"Site", 1)])
+    func errorAtEndOfText(_ text: String, line: Int) throws {
+        // fuzz-config: `[[[ ` gave owners.yaml and config.yaml on line 2 of a one-line file. libyaml reports the end of
+        // the stream a line past the text when the text does not end with a line break, and the flow collection's own
+        // mark was there too.
+        let config = SiteConfig.load(SourceFile(path: RepoPath("sopsite.yml"), bytes: Array(text.utf8)))
+        #expect(config.diagnostics.map { "\($0.location) \($0.code)" } == ["sopsite.yml:\(line) config.yaml"])
+        let owners = Owners.load(SourceFile(path: RepoPath("content/owners.yml"), bytes: Array(text.utf8)))
+        #expect(owners.diagnostics.map { "\($0.location) \($0.code)" } == ["content/owners.yml:\(line) owners.yaml"])
+    }
+
     @Test("a value that is not a mapping is still refused, on its own line")
     func scalarIsNotAMapping() {
         let config = SiteConfig.load(SourceFile(path: RepoPath("sopsite.yml"), bytes: Array("# settings\n--- just text".utf8)))
