@@ -10,7 +10,7 @@ BIN         := .build/release/sopsite
 
 PREFIX      ?= /usr/local
 
-.PHONY: serve build site test deps theme bench lint clean browser-test browser-deps install
+.PHONY: serve build site test deps theme bench fuzz lint clean browser-test browser-deps install
 
 # Installs the Debian packages sopsite links against, only when one is missing (needs root or sudo).
 deps:
@@ -55,6 +55,13 @@ test: deps lint
 # Benchmark against MkDocs, Hugo and Pagefind (never part of `make test`; about 30 min; knobs in bench/run.sh).
 bench: deps
 	bash bench/run.sh
+
+# libFuzzer targets in Fuzz/ (never part of `make test`): builds them into .build-fuzz and runs each for FUZZ_SECONDS;
+# new corpus entries and crashing inputs stay in .build-fuzz (README, "Fuzzing").
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?= document site config
+fuzz: deps
+	bash Fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf .build _site

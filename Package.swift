@@ -9,6 +9,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sopsite", targets: ["sopsite"]),
+        // The stages below SopsiteKit, for the libFuzzer targets in Fuzz/ (a separate package: see README, "Fuzzing").
+        .library(name: "SopsiteFuzzSupport", targets: ["SOPCore", "GFM", "History", "Documents", "SiteModel", "Outputs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -44,6 +44,9 @@ struct FrontMatterFields {
             throw Failure(code: "front-matter.yaml", message: "the front matter is not valid YAML: \(error)", line: firstLine, fix: nil)
         }
         guard let node else { return }  // empty front matter
+        // A document holding only a null value (`---` alone, `~`) is empty too. libyaml places that value at the end of
+        // the text, a line past it when the text does not end with a line break (found by fuzzing).
+        if let scalar = node.scalar, scalar.style == .plain, Self.nullSpellings.contains(scalar.string) { return }
         guard node.mapping != nil else {
             throw Failure(code: "front-matter.not-a-mapping", message: "the front matter must be a list of `key: value` lines",
                           line: fileLine(node.mark), fix: "write for example `title: How to process a refund`")
@@ -103,6 +106,9 @@ struct FrontMatterFields {
                 if case .scanner = error { line = context.mark.line }
                 if context.text.contains("flow") || mark.line > lines.count { line = context.mark.line }
             }
+            // libyaml reports the end of the stream a line past the text when the text does not end with a line break
+            // (found by fuzzing: `[[[ ` alone was reported on line 2 of a one-line file): the last line is meant.
+            line = min(line, max(1, lines.count))
             var fix = "check the quotes, colons and indentation on this line"
             if lines.dropFirst(max(0, mark.line - 1)).first?.contains("\t") == true {
                 fix = "YAML does not allow tabs for indentation; indent with spaces"
@@ -137,11 +143,14 @@ struct FrontMatterFields {
         return nil
     }
 
+    /// YAML's null, as a plain scalar.
+    static let nullSpellings: Set<String> = ["", "~", "null", "Null", "NULL"]
+
     /// A text value (scalars of any type are read as written); a list or mapping is a type failure.
     mutating func string(_ key: String) -> String? {
         guard let node = values[key] else { return nil }
         if let scalar = node.scalar {
-            if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return nil }
+            if scalar.style == .plain, Self.nullSpellings.contains(scalar.string) { return nil }
             return scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         record(key, expected: "a single value", got: node)

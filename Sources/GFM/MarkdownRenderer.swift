@@ -85,6 +85,10 @@ public struct MarkdownRenderer: Sendable {
         var headings: [MarkdownHeading] = []
         var links: [MarkdownLink] = []
         var anchors = AnchorSet()
+        // The body line being walked: the start of the last node that has a position, plus the line breaks since.
+        // cmark-gfm's autolink extension makes the links of bare `https://` and e-mail addresses after parsing, with
+        // no position (line 0): they are on this line (found by fuzzing: such links were reported on line 0).
+        var currentLine = 1
         let iterator = cmark_iter_new(document)
         defer { cmark_iter_free(iterator) }
         while true {
@@ -92,7 +96,13 @@ public struct MarkdownRenderer: Sendable {
             if event == CMARK_EVENT_DONE { break }
             guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
             let type = cmark_node_get_type(node)
-            let line = Int(cmark_node_get_start_line(node)) + lineOffset
+            let startLine = Int(cmark_node_get_start_line(node))
+            if type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK {
+                currentLine = (startLine > 0 ? startLine : currentLine) + 1
+            } else if startLine > 0 {
+                currentLine = startLine
+            }
+            let line = (startLine > 0 ? startLine : currentLine) + lineOffset
             if type == CMARK_NODE_HEADING {
                 let text = Self.trimmed(Self.plainText(of: node))
                 headings.append(MarkdownHeading(level: Int(cmark_node_get_heading_level(node)), text: text,

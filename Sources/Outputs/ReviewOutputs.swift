@@ -85,18 +85,14 @@ enum ReviewOutputs {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// One iCalendar feed (RFC 5545) per owner handle: an all-day event on each SOP's next due date.
-    /// - Returns: (path, bytes) pairs, sorted by owner handle.
+    /// One iCalendar feed (RFC 5545) per owner page (`SiteRenderer.pagesByOwner`): an all-day event on each SOP's next
+    /// due date.
+    /// - Returns: (path, bytes) pairs, sorted by owner page.
     static func calendars(_ site: Site) -> [OutputFile] {
-        var byOwner: [String: [SOPPage]] = [:]
-        for page in site.pages where page.review.nextDue != nil && !page.isObsolete {
-            guard let owner = page.document.owner else { continue }
-            byOwner[owner, default: []].append(page)
-        }
+        let due = site.pages.filter { $0.review.nextDue != nil && !$0.isObsolete }
         // DTSTAMP must be a UTC date-time; the build's --now day keeps it deterministic.
         let stamp = compact(site.now) + "T000000Z"
-        return byOwner.keys.sorted().compactMap { owner -> OutputFile? in
-            guard let pages = byOwner[owner] else { return nil }
+        return SiteRenderer.pagesByOwner(due, owners: site.owners).map { slug, owner, pages -> OutputFile in
             let name = site.owners[owner]?.name ?? owner
             var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//sopsite//Review calendar//EN", "CALSCALE:GREGORIAN",
                          "METHOD:PUBLISH", "X-WR-CALNAME:" + text("SOP reviews: " + name)]
@@ -115,7 +111,7 @@ enum ReviewOutputs {
                 lines.append("END:VEVENT")
             }
             lines.append("END:VCALENDAR")
-            return OutputFile(path: "reviews/\(Permalink.slug(owner)).ics", text: lines.map(fold).joined(separator: "\r\n") + "\r\n")
+            return OutputFile(path: "reviews/\(slug).ics", text: lines.map(fold).joined(separator: "\r\n") + "\r\n")
         }
     }
 

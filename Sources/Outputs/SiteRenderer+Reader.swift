@@ -11,6 +11,22 @@ extension SiteRenderer {
     /// Site-relative URL of a tag's page.
     static func tagPermalink(_ tag: String) -> String { "/tags/\(Permalink.slug(tag))/" }
 
+    /// `pages` by owner page, sorted by its slug. Handles that differ only in what the slug drops (`dana`, `Dana`,
+    /// `dana&`) share the one page their links point at (found by fuzzing: each overwrote the other's page and
+    /// calendar); it is named after a handle in the owners file, else the first in order.
+    static func pagesByOwner(_ pages: [SOPPage], owners: Owners) -> [(slug: String, handle: String, pages: [SOPPage])] {
+        var bySlug: [String: (handle: String, pages: [SOPPage])] = [:]
+        for page in pages {
+            guard let owner = page.document.owner else { continue }
+            let slug = Permalink.slug(owner)
+            var entry = bySlug[slug] ?? (owner, [])
+            if (owners[owner] == nil ? 1 : 0, owner) < (owners[entry.handle] == nil ? 1 : 0, entry.handle) { entry.handle = owner }
+            entry.pages.append(page)
+            bySlug[slug] = entry
+        }
+        return bySlug.keys.sorted().compactMap { slug in bySlug[slug].map { (slug, $0.handle, $0.pages) } }
+    }
+
     /// A process's procedures in order, each with the work instructions that detail its steps (`parent:`); a work
     /// instruction whose parent is not in the process is a stage of its own.
     func stages(of process: ProcessSection, from permalink: String) -> [StageView] {
@@ -77,11 +93,10 @@ extension SiteRenderer {
             links: byTag.keys.sorted().map { LinkView(text: "\(tagNames[$0] ?? $0) (\(byTag[$0]?.count ?? 0))", url: "\($0)/") }),
             title: "Tags", permalink: "/tags/"))
 
-        var byOwner: [String: [SOPPage]] = [:]
-        for page in live { if let owner = page.document.owner { byOwner[owner, default: []].append(page) } }
-        for handle in byOwner.keys.sorted() {
-            let permalink = Self.ownerPermalink(handle)
-            let pages = ReviewOutputs.byUrgency(byOwner[handle] ?? [])
+        let byOwner = Self.pagesByOwner(live, owners: site.owners)
+        for (slug, handle, owned) in byOwner {
+            let permalink = "/owners/\(slug)/"
+            let pages = ReviewOutputs.byUrgency(owned)
             let owner = site.owners[handle]
             let overdue = pages.filter { $0.review.state == .overdue }.count
             files.append(try page(library, navigation, site, "layouts/list", ListPageView(
@@ -91,8 +106,8 @@ extension SiteRenderer {
         }
         files.append(try page(library, navigation, site, "layouts/list", ListPageView(
             eyebrow: "Index", title: "Owners", lead: "Who is accountable for which SOPs.", pages: [],
-            links: byOwner.keys.sorted { ((site.owners[$0]?.name ?? $0), $0) < ((site.owners[$1]?.name ?? $1), $1) }.map {
-                LinkView(text: "\(site.owners[$0]?.name ?? $0) (\(byOwner[$0]?.count ?? 0))", url: Permalink.percentEncode(Permalink.slug($0)) + "/")
+            links: byOwner.sorted { ((site.owners[$0.handle]?.name ?? $0.handle), $0.slug) < ((site.owners[$1.handle]?.name ?? $1.handle), $1.slug) }.map {
+                LinkView(text: "\(site.owners[$0.handle]?.name ?? $0.handle) (\($0.pages.count))", url: Permalink.percentEncode($0.slug) + "/")
             }), title: "Owners", permalink: "/owners/"))
 
         let recent = live.filter { $0.lastChange != nil }.sorted {

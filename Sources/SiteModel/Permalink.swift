@@ -24,6 +24,13 @@ public enum Permalink {
         return out.isEmpty ? "page" : out
     }
 
+    /// Top-level folders of the site that hold sopsite's own pages, with what they hold: no document may be published
+    /// under them (its page would overwrite one of them, or be overwritten).
+    public static let siteFolders: [String: String] = [
+        "reviews": "the review dashboard and calendars", "search": "the search page and index", "tags": "the tag pages",
+        "owners": "the owner pages", "recent": "the list of recent changes",
+    ]
+
     /// The page URL for a content path (`customer-support/process-a-refund` → `/customer-support/process-a-refund/`).
     public static func page(forContentPath contentPath: String) -> String {
         let parts = contentPath.split(separator: "/").map { slug(String($0)) }

@@ -178,6 +178,14 @@ public struct Site: Sendable {
             let permalink = document.kind == .process
                 ? Permalink.page(forContentPath: document.processKey ?? document.contentPath)
                 : Permalink.page(forContentPath: document.contentPath)
+            if let folder = permalink.split(separator: "/").first, let use = Permalink.siteFolders[String(folder)] {
+                // Found by fuzzing: a process named tags, or a folder named reviews, overwrote the site's own page.
+                diagnostics.append(.error("document.reserved-url", "this file would be published at \(permalink), but /\(folder)/ holds \(use)",
+                                          at: document.kind == .process ? document.location(of: "process") : SourceLocation(document.path, line: 1),
+                                          fix: document.kind == .process && document.keyLines["process"] != nil
+                                              ? "write another process name, e.g. process: staff-\(folder)" : "rename the folder or file, e.g. staff-\(folder)"))
+                continue
+            }
             if let other = permalinkOwner[permalink] {
                 diagnostics.append(.error("document.duplicate-url", "this file and \(other.path) would both be published at \(permalink)",
                                           at: SourceLocation(document.path, line: 1),
