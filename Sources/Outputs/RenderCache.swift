@@ -129,12 +129,21 @@ public struct RenderKey: Sendable {
 
 /// Two 64-bit FNV-1a lanes with different bases, mixed at the end: 128 bits, not cryptographic (a collision needs an
 /// adversary, and a writer who could craft one controls the content anyway).
-struct Fingerprint: Sendable {
+public struct Fingerprint: Sendable {
     private var a: UInt64 = 0xcbf29ce484222325
     private var b: UInt64 = 0x84222325cbf29ce4
 
-    mutating func add(_ text: String) {
-        for byte in text.utf8 {
+    /// The 128-bit hash of `bytes` as 32 hex digits: cache files carry it, so one edited or damaged is not read.
+    public static func checksum(_ bytes: some Sequence<UInt8>) -> String {
+        var fingerprint = Fingerprint()
+        fingerprint.addBytes(bytes)
+        return fingerprint.hex
+    }
+
+    mutating func add(_ text: String) { addBytes(text.utf8) }
+
+    mutating func addBytes(_ bytes: some Sequence<UInt8>) {
+        for byte in bytes {
             a = (a ^ UInt64(byte)) &* 0x100000001b3
             b = (b ^ UInt64(byte)) &* 0x9E3779B97F4A7C15
             b ^= b >> 29

@@ -242,7 +242,7 @@ public struct SiteRenderer: Sendable {
     func badge(_ review: ReviewStatus) -> BadgeView {
         let dueText: String
         switch review.state {
-        case .neverReviewed: dueText = "No review on record: commit it, or record a review"
+        case .neverReviewed: dueText = "No review on record: edit it, or record a review"
         case .overdue: dueText = "Review was due \(review.nextDue?.long ?? "")"
         default: dueText = "Next review due \(review.nextDue?.long ?? "")"
         }

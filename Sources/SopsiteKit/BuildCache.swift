@@ -42,7 +42,7 @@ struct BuildCache {
     }
 
     func loadHistory(formatKey: String) -> HistoryCache {
-        guard let data = FileManager.default.contents(atPath: folder + "/" + Self.historyFile) else { return HistoryCache() }
+        guard let data = read(Self.historyFile) else { return HistoryCache() }
         let text = String(decoding: data, as: UTF8.self)
         // The first line names the options the facts were gathered with.
         guard let newline = text.firstIndex(of: "\n"), text[..<newline] == formatKey,
@@ -52,6 +52,18 @@ struct BuildCache {
 
     func saveHistory(_ cache: HistoryCache, formatKey: String) {
         write(Array((formatKey + "\n" + cache.serialised()).utf8), to: Self.historyFile)
+    }
+
+    static let checksumPrefix = "sopsite-checksum "
+
+    /// A cache file's contents, nil when it is missing or its checksum line does not match (edited, damaged).
+    func read(_ name: String) -> [UInt8]? {
+        guard let data = FileManager.default.contents(atPath: folder + "/" + name) else { return nil }
+        let bytes = [UInt8](data)
+        guard let newline = bytes.firstIndex(of: 0x0A) else { return nil }
+        let content = Array(bytes[(newline + 1)...])
+        guard String(decoding: bytes[..<newline], as: UTF8.self) == Self.checksumPrefix + Fingerprint.checksum(content) else { return nil }
+        return content
     }
 
     /// Writes a cache file whole or not at all (a temporary file renamed over the old one); failures are ignored, as a
@@ -66,7 +78,7 @@ struct BuildCache {
                 try Data("# written by sopsite: a build cache, never committed\n*\n".utf8).write(to: URL(fileURLWithPath: ignore))
             }
             let temporary = folder + "/." + name + ".\(ProcessInfo.processInfo.processIdentifier)"
-            try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+            try Data(Array((Self.checksumPrefix + Fingerprint.checksum(bytes) + "\n").utf8) + bytes).write(to: URL(fileURLWithPath: temporary))
             if rename(temporary, folder + "/" + name) != 0 { try? manager.removeItem(atPath: temporary) }
         } catch {
             return
@@ -106,8 +118,7 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
     init(cache: BuildCache, staging: SiteWriter.Staging) {
         self.staging = staging
         var previous: [String: StoredSOP] = [:]
-        if let data = FileManager.default.contents(atPath: cache.folder + "/" + BuildCache.pagesFile),
-           let manifest = try? JSONDecoder().decode(Manifest.self, from: data),
+        if let bytes = cache.read(BuildCache.pagesFile), let manifest = try? JSONDecoder().decode(Manifest.self, from: Data(bytes)),
            manifest.version == RenderKey.rendererVersion + "; " + BuildCache.binaryIdentity, manifest.output == staging.output {
             previous = manifest.sops
         }

@@ -11,7 +11,7 @@ import SOPCore
 /// the previous site untouched.
 public enum BuildPipeline {
     /// Codes of problems with the command line or the machine rather than the content: the CLI exits 2 for them.
-    public static let usageCodes: Set<String> = ["output.unsafe", "output.not-ours", "output.not-a-folder", "build.no-repository",
+    public static let usageCodes: Set<String> = ["output.unsafe", "cache.unsafe", "output.not-ours", "output.not-a-folder", "build.no-repository",
                                                  "build.no-content", "theme.load"]
 
     /// Name of the marker file that says a folder was written by sopsite (and may be replaced by it).
@@ -87,6 +87,15 @@ public enum BuildPipeline {
             return finish(report)
         }
 
+        // A bare repository (a CI mirror) gets no cache folder unless one is named: nothing is written into Git's own.
+        let cacheFolder = (source.isBare && request.cache == .automatic ? nil : BuildCache.folder(for: request.cache, repository: repositoryPath))
+            .map(BuildCache.init(folder:))
+        if let folder = cacheFolder?.folder, case .folder = request.cache,
+           let problem = OutputGuard.checkCache(folder, output: outputPath, repository: repositoryPath, content: contentPath) {
+            report.diagnostics.append(problem)
+            return finish(report)
+        }
+
         // Ignore-revs and owners files (both optional).
         var ignored: Set<String> = []
         if let data = source.read(config.ignoreRevsFile) {
@@ -113,9 +122,6 @@ public enum BuildPipeline {
         let contentRoot = config.contentRoot
         var historyOptions = HistoryIndex.Options(folder: contentRoot, ignoredRevisions: ignored)
         historyOptions.allowShallow = request.allowShallow
-        // A bare repository (a CI mirror) gets no cache folder unless one is named: nothing is written into Git's own.
-        let cacheFolder = (source.isBare && request.cache == .automatic ? nil : BuildCache.folder(for: request.cache, repository: repositoryPath))
-            .map(BuildCache.init(folder:))
         let renderMemory = request.memory
         async let historyResult = Task.detached { () -> (Result<Diagnosed<HistoryIndex>, GitError>, Duration) in
             let started = ContinuousClock.now

@@ -34,8 +34,13 @@ enum CheckPolicy {
                                      at: SourceLocation(document.path, line: 1),
                                      fix: "review it: edit it, or record a review with a `Reviewed: \(document.id)` commit trailer"))
             case .neverReviewed:
-                result.append(.error("review.never", "\(document.id) \"\(document.title)\" has never been reviewed (it is not committed)",
-                                     at: SourceLocation(document.path, line: 1), fix: "commit it"))
+                // Committed but never reviewed: its only commits were listed in the ignore-revs file (a bulk import).
+                result.append(page.isCommitted
+                    ? .error("review.never", "\(document.id) \"\(document.title)\" has never been reviewed: its only commits are listed "
+                             + "in the ignore-revs file (a bulk import or reformat), which are not reviews", at: SourceLocation(document.path, line: 1),
+                             fix: "review it: edit it, record a review with a `Reviewed: \(document.id)` commit trailer, or write last_reviewed: with the date of the last review on paper")
+                    : .error("review.never", "\(document.id) \"\(document.title)\" has never been reviewed (it is not committed)",
+                             at: SourceLocation(document.path, line: 1), fix: "commit it"))
             case .dueSoon where threshold == .dueSoon:
                 result.append(.error("review.due-soon", "\(document.id) \"\(document.title)\" is due for review on \(due)",
                                      at: SourceLocation(document.path, line: 1),

@@ -38,4 +38,29 @@ enum OutputGuard {
         }
         return nil
     }
+
+    /// Refuses cache folders that would put cache files among the writer's files or into the published site: the
+    /// repository's top folder, its `.git` or content folder (or anything inside them), the output folder (or inside
+    /// it), a parent of any of these, `/` and the home folder. A cache folder gets a `.gitignore` of `*`, which in
+    /// the content folder would hide every new SOP from Git.
+    static func checkCache(_ cache: String, output: String, repository: String, content: String) -> Diagnostic? {
+        let real = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
+        func isInside(_ child: String, _ parent: String) -> Bool { child == parent || child.hasPrefix(parent == "/" ? "/" : parent + "/") }
+        let cache = real(cache)
+        let home = FileManager.default.homeDirectoryForCurrentUser.standardizedFileURL.path
+        var reason: String?
+        if cache == "/" || cache == real(home) || isInside(real(repository), cache) {
+            reason = "it is the repository, a folder that contains it, / or the home folder"
+        } else if isInside(cache, real(repository + "/.git")) {
+            reason = "it is inside the repository's .git folder"
+        } else if isInside(cache, real(content)) || isInside(real(content), cache) {
+            reason = "it overlaps the content folder, where its .gitignore would hide new SOPs from Git"
+        } else if isInside(cache, real(output)) || isInside(real(output), cache) {
+            reason = "it overlaps the output folder, so cache files would be published"
+        }
+        return reason.map {
+            .error("cache.unsafe", "refusing to keep the build cache in \(cache): \($0)", at: SourceLocation(RepoPath("")),
+                   fix: "leave --cache out (the default is .build-sopsite/cache in the repository) or name a folder of its own")
+        }
+    }
 }

@@ -129,8 +129,32 @@ import TestSupport
             let report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "corrupt \(name)")
             #expect(report.succeeded)
         }
-        // A history file claiming a wrong change for a real commit is only possible by hand; the ids of the facts are
-        // checked, and a well-formed file from another repository has ids this one never asks about.
         #expect(FileManager.default.fileExists(atPath: cache + "/.gitignore"))
+
+        // Well-formed but edited by hand (a title changed in the cached search entries): the checksum no longer
+        // matches, so the file is not read.
+        _ = try await expectSameAsFullBuild(repo, output: site, cache: cache, "settled")
+        var pages = try String(contentsOfFile: cache + "/pages.json", encoding: .utf8)
+        #expect(pages.contains("Process a refund"))
+        pages = pages.replacingOccurrences(of: "Process a refund", with: "Process a refunX")
+        try Data(pages.utf8).write(to: URL(fileURLWithPath: cache + "/pages.json"))
+        let report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "edited pages.json")
+        #expect(report.reusedSOPs == 0)
+    }
+
+    @Test("a cache folder among the writer's files or in the site is refused, and nothing is written")
+    func unsafeCacheFolders() async throws {
+        let repo = try repository()
+        let out = try TemporaryDirectory(prefix: "sopsite-out")
+        for folder in [repo.path, repo.path + "/content", repo.path + "/content/support", repo.path + "/.git/sopsite",
+                       out.path + "/site", out.path + "/site/cache", "/"] {
+            let report = await build(repo, into: out.path + "/site", cache: folder)
+            #expect(!report.succeeded, "\(folder)")
+            #expect(report.diagnostics.map(\.code) == ["cache.unsafe"], "\(folder): \(report.diagnostics)")
+            #expect(!FileManager.default.fileExists(atPath: repo.path + "/content/.gitignore"))
+            #expect(!FileManager.default.fileExists(atPath: repo.path + "/.gitignore"))
+            #expect(!FileManager.default.fileExists(atPath: out.path + "/site"))
+        }
+        #expect(BuildPipeline.usageCodes.contains("cache.unsafe"))
     }
 }
