@@ -47,6 +47,7 @@ public struct RenderKey: Sendable {
         fingerprint.add(Canonical.text(site.owners))
         fingerprint.add(Canonical.text(site.now))
         fingerprint.add(String(site.isHistoryIncomplete))
+        fingerprint.add(site.unloadable.map(\.value).sorted().joined(separator: "\u{0}"))
         fingerprint.add(String(allowRawHTML))
         fingerprint.add(String(revisions))
         fingerprint.add(theme.fingerprint)

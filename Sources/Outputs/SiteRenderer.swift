@@ -226,6 +226,8 @@ public struct SiteRenderer: Sendable {
             case .asset(let target):
                 return Permalink.relative(from: permalink, to: target)
             case .missing(let target):
+                // A file that exists but failed to load already has its own error; the link is not the problem.
+                if let target, site.unloadable.contains(target) { return nil }
                 problems.append(.warning("link.broken", "\(link.isImage ? "image" : "link") \"\(link.destination)\" points at "
                                          + "\(target.map { $0.value } ?? "nothing"), which does not exist",
                                          at: SourceLocation(document.path, line: link.line), fix: "correct the path, relative to this file"))

@@ -120,6 +120,9 @@ public struct Site: Sendable {
     public let head: String?
     /// True when the history stops early (a shallow clone built with `--allow-shallow`): every page says so.
     public let isHistoryIncomplete: Bool
+    /// Markdown files present under the content folder that could not be loaded (their errors are reported): links to
+    /// them are not reported again as broken.
+    public let unloadable: Set<RepoPath>
     /// Processes sorted by title (case-insensitive), then key.
     public let processes: [ProcessSection]
     /// SOPs at the top of the content folder (no process), sorted by id.
@@ -142,6 +145,8 @@ public struct Site: Sendable {
         /// Publish `status: draft` documents too (`--drafts`).
         public var includeDrafts = false
         public var owners = Owners()
+        /// Markdown files that exist but failed to load.
+        public var unloadable: Set<RepoPath> = []
         public init() {}
     }
 
@@ -327,7 +332,7 @@ public struct Site: Sendable {
         var permalinksByID: [String: String] = [:]
         for page in all { permalinksByID[page.document.id] = page.permalink }
 
-        let site = Site(config: config, now: now, head: historyIndex.head, isHistoryIncomplete: historyIndex.isShallow, processes: processes, unassigned: unassigned.sorted(by: byID),
+        let site = Site(config: config, now: now, head: historyIndex.head, isHistoryIncomplete: historyIndex.isShallow, unloadable: options.unloadable, processes: processes, unassigned: unassigned.sorted(by: byID),
                         pages: all.sorted(by: byID), owners: options.owners, assets: assetURLs, permalinks: permalinks,
                         permalinksByID: permalinksByID)
         return Diagnosed(site, diagnostics: diagnostics.sorted())

@@ -204,6 +204,7 @@ public enum BuildPipeline {
         siteOptions.assets = tree.value.assets.map(\.path)
         siteOptions.includeDrafts = request.includeDrafts
         siteOptions.owners = owners
+        siteOptions.unloadable = Set(tree.value.markdown.map(\.path)).subtracting(loaded.value.map(\.path))
         let assembled = Site.assemble(documents: loaded.value, history: history, config: config, now: now, options: siteOptions)
         report.diagnostics += assembled.diagnostics
         let site = assembled.value

@@ -157,4 +157,19 @@ import TestSupport
         }
         #expect(BuildPipeline.usageCodes.contains("cache.unsafe"))
     }
+
+    @Test("a link to a file that fails to load is not reported again as broken: the file's own error says what to fix")
+    func linkToUnloadableFile() async throws {
+        let repo = try repository()
+        try repo.directory.write("content/support/refund.md", "---\nid: SOP-CS-001\ntitle: \"Process a refund\nprocess: support\n---\n1. Refund.\n")
+        let out = try TemporaryDirectory(prefix: "sopsite-out")
+        let report = await build(repo, into: out.path + "/site", cache: nil)
+        #expect(!report.succeeded)
+        #expect(report.diagnostics.contains { $0.location.path.value == "content/support/refund.md" && $0.severity == .error })
+        #expect(!report.diagnostics.contains { $0.code == "link.broken" }, "\(report.diagnostics)")
+        // Gone for good, the link is broken.
+        try FileManager.default.removeItem(atPath: repo.path + "/content/support/refund.md")
+        let gone = await build(repo, into: out.path + "/site", cache: nil)
+        #expect(gone.diagnostics.contains { $0.code == "link.broken" && $0.location.path.value == "content/support/escalate.md" })
+    }
 }
