@@ -60,7 +60,14 @@ struct ServeCommand: AsyncParsableCommand {
             printer.printProblems(error.report)
             throw ExitCode(ExitStatus.usage.rawValue)
         } catch {
-            FileHandle.standardError.write(Data("error: cannot serve on \(host):\(port): \(error)\n".utf8))
+            // SwiftNIO describes a failed bind as "bind(descriptor:ptr:bytes:): Address already in use) (errno: 98)":
+            // the system's own words for the errno say it plainly.
+            var reason = "\(error)"
+            if let start = reason.range(of: "(errno: "), let end = reason[start.upperBound...].firstIndex(of: ")"),
+               let code = Int32(reason[start.upperBound..<end]) {
+                reason = String(cString: strerror(code)).lowercased()
+            }
+            FileHandle.standardError.write(Data("error: cannot serve on \(host):\(port): \(reason)\n".utf8))
             FileHandle.standardError.write(Data("Is another server using the port? Pass --port with another one (or 0 for any free port).\n".utf8))
             throw ExitCode(ExitStatus.usage.rawValue)
         }
