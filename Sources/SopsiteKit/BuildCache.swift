@@ -91,11 +91,19 @@ struct BuildCache {
 /// make judge files), so an output folder edited by hand is rendered again, never trusted.
 final class PreviousRender: RenderCache, @unchecked Sendable {
     // @unchecked: `kept` is only touched under `lock`; `previous` is read-only after init.
-    struct StoredFile: Codable {
+    struct StoredFile: Codable, Equatable {
         let path: String
         var inode: UInt64
         var size: Int64
         var modified: Int64
+
+        /// The regular file at `folder/path` as it is now; nil when there is none.
+        static func current(_ path: String, in folder: String) -> StoredFile? {
+            var info = stat()
+            guard lstat(folder + "/" + path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+            return StoredFile(path: path, inode: UInt64(info.st_ino), size: Int64(info.st_size),
+                              modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+        }
     }
 
     struct StoredSOP: Codable {
@@ -127,12 +135,7 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
 
     func reuse(key: String) -> (sop: RenderedSOP, files: [OutputFile])? {
         guard let stored = previous[key] else { return nil }
-        for file in stored.files {
-            var info = stat()
-            guard lstat(staging.output + "/" + file.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
-                  UInt64(info.st_ino) == file.inode, Int64(info.st_size) == file.size,
-                  Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec) == file.modified else { return nil }
-        }
+        for file in stored.files where StoredFile.current(file.path, in: staging.output) != file { return nil }
         guard staging.link(stored.files.map(\.path)) else { return nil }
         lock.withLock {
             kept[key] = stored
@@ -149,15 +152,11 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
     /// Records the SOPs of the site just written at `output`, with the identity of each file as it now is; nothing
     /// to write when every SOP was reused and none went away (the files are the same ones, linked).
     func save(to cache: BuildCache, output: String) {
-        var sops = lock.withLock { kept }
-        if reused == sops.count, sops.count == previous.count { return }
+        var (sops, reusedCount) = lock.withLock { (kept, reused) }
+        if reusedCount == sops.count, sops.count == previous.count { return }
         for (key, var stored) in sops {
             for index in stored.files.indices {
-                var info = stat()
-                guard lstat(output + "/" + stored.files[index].path, &info) == 0 else { continue }
-                stored.files[index].inode = UInt64(info.st_ino)
-                stored.files[index].size = Int64(info.st_size)
-                stored.files[index].modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+                if let now = StoredFile.current(stored.files[index].path, in: output) { stored.files[index] = now }
             }
             sops[key] = stored
         }
