@@ -70,7 +70,7 @@ public struct MarkdownRenderer: Sendable {
         markdown.utf8CString.withUnsafeBufferPointer { buffer in
             cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
         }
-        guard let document = cmark_parser_finish(parser) else { fatalError("cmark_parser_finish: out of memory") }
+        guard let document = Self.finish(parser) else { fatalError("cmark_parser_finish: out of memory") }
         defer { cmark_node_free(document) }
         let lineOffset = firstLine - 1
 
@@ -131,7 +131,7 @@ public struct MarkdownRenderer: Sendable {
             if let syntax = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, syntax) }
         }
         markdown.utf8CString.withUnsafeBufferPointer { cmark_parser_feed(parser, $0.baseAddress, $0.count - 1) }
-        guard let document = cmark_parser_finish(parser) else { return [] }
+        guard let document = Self.finish(parser) else { return [] }
         defer { cmark_node_free(document) }
         var headings: [MarkdownHeading] = []
         var anchors = AnchorSet()
@@ -190,6 +190,17 @@ public struct MarkdownRenderer: Sendable {
         if first == scalars.startIndex, scalars.index(after: last) == scalars.endIndex { return text }
         return String(scalars[first...last])
     }
+
+    /// `cmark_parser_finish`, one thread at a time. cmark-gfm turns the extensions' special characters (`~`, `w`, `:`,
+    /// `@`, …) on in a process-wide table before parsing inlines and off after (`finalize_document` in blocks.c), so a
+    /// parse finishing on one thread switched autolinks and strikethrough off for another mid-parse: pages came out
+    /// different from run to run (found by a fuzz regression test failing one time in several). Feeding blocks and
+    /// rendering HTML stay parallel.
+    static func finish(_ parser: OpaquePointer) -> OpaquePointer? {
+        inlineLock.withLock { cmark_parser_finish(parser) }
+    }
+
+    private static let inlineLock = NSLock()
 
     /// The text content of a node: text, code and code blocks; blocks separated by newlines.
     /// Walks with cmark's iterator, not recursion: a line of 100,000 `>` nests that many block quotes.
