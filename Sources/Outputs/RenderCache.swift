@@ -144,10 +144,24 @@ public struct Fingerprint: Sendable {
     mutating func add(_ text: String) { addBytes(text.utf8) }
 
     mutating func addBytes(_ bytes: some Sequence<UInt8>) {
-        for byte in bytes {
-            a = (a ^ UInt64(byte)) &* 0x100000001b3
-            b = (b ^ UInt64(byte)) &* 0x9E3779B97F4A7C15
-            b ^= b >> 29
+        // Over contiguous storage (arrays, native strings) without the generic iterator: cache files of several MB
+        // are checksummed on every build.
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            var a = self.a, b = self.b
+            for byte in buffer {
+                a = (a ^ UInt64(byte)) &* 0x100000001b3
+                b = (b ^ UInt64(byte)) &* 0x9E3779B97F4A7C15
+                b ^= b >> 29
+            }
+            self.a = a
+            self.b = b
+        }
+        if done == nil {
+            for byte in bytes {
+                a = (a ^ UInt64(byte)) &* 0x100000001b3
+                b = (b ^ UInt64(byte)) &* 0x9E3779B97F4A7C15
+                b ^= b >> 29
+            }
         }
         // A separator no UTF-8 text contains, so ("ab", "c") and ("a", "bc") differ.
         a = (a ^ 0xFF) &* 0x100000001b3

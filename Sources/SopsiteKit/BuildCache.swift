@@ -66,6 +66,10 @@ struct BuildCache {
         return content
     }
 
+    func remove(_ name: String) {
+        unlink(folder + "/" + name)
+    }
+
     /// Writes a cache file whole or not at all (a temporary file renamed over the old one); failures are ignored, as a
     /// missing cache only costs time.
     func write(_ bytes: [UInt8], to name: String) {

@@ -231,7 +231,8 @@ public enum BuildPipeline {
         var staging: SiteWriter.Staging?
         if writesSite {
             do {
-                staging = try SiteWriter.Staging(output: outputPath)
+                // With a cache, the site before last is kept there and updated in place (see SpareSite).
+                staging = try SiteWriter.Staging(output: outputPath, spare: cacheFolder.flatMap { SpareSite(cache: $0, output: outputPath) })
             } catch {
                 report.diagnostics.append(.error("output.write", "could not write the site: \(error)", at: SourceLocation(RepoPath(outputPath))))
                 return finish(report)
@@ -309,6 +310,8 @@ public enum BuildPipeline {
             staging.write(files)
             try staging.commit()
             report.filesWritten = staging.filesWritten
+            report.filesRewritten = staging.filesRewritten
+            report.updatedSpareSite = staging.isRecycling
             if let previousRender, let cacheFolder { previousRender.save(to: cacheFolder, output: outputPath) }
             clock.lap("write", into: &report)
         } catch {

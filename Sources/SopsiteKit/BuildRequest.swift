@@ -75,6 +75,10 @@ public struct BuildReport: Sendable {
     public var dueSoon = 0
     public var commitsWalked = 0
     public var filesWritten = 0
+    /// Files of `filesWritten` whose bytes were written; the rest were the previous site's files, linked or kept.
+    public var filesRewritten = 0
+    /// True when the build updated the site before last, kept in the cache, instead of a new folder (`SpareSite`).
+    public var updatedSpareSite = false
     /// SOPs whose pages were reused from the previous build (`--cache`).
     public var reusedSOPs = 0
     /// Absolute output folder.

@@ -28,35 +28,55 @@ enum SiteWriter {
         try staging.commit()
     }
 
-    /// A new site being written beside `output`: files arrive in batches, from several tasks at once, and are written
-    /// at once so that a large site is never held in memory whole; `commit` swaps it in, `abandon` removes it.
+    /// A new site being written beside `output` (or into the spare site that a cache keeps: see `SpareSite`): files
+    /// arrive in batches, from several tasks at once, and are written at once so that a large site is never held in
+    /// memory whole; `commit` swaps it in, `abandon` removes it.
     final class Staging: @unchecked Sendable {
-        // @unchecked: the mutable state (`folders`, `failure`) is only touched under `lock`; the rest is immutable.
+        // @unchecked: the mutable state (`folders`, `produced`, `failure`, `written`) is only touched under `lock`;
+        // the rest is immutable.
         let output: String
         let path: String
         private let retired: String
         private let previous: String?
+        private let spare: SpareSite?
+        /// The spare's contents when it is updated in place: files already holding the right bytes are kept.
+        private let recycled: SiteInventory?
         private let lock = NSLock()
         private var folders: Set<String>
+        private var produced: Set<String> = []
         private var failure: Error?
         private var written = 0
+        private var rewritten = 0
 
         /// Files written or reused so far.
         var filesWritten: Int { lock.withLock { written } }
+        /// Files whose bytes had to be written (the others were the previous site's, linked or kept).
+        var filesRewritten: Int { lock.withLock { rewritten } }
+        /// True when the build updates the cache's spare site instead of a fresh folder.
+        var isRecycling: Bool { recycled != nil }
 
-        /// Clears what interrupted builds left and creates the staging folder.
-        init(output: String) throws {
+        /// Clears what interrupted builds left and creates the staging folder, or takes over `spare` when it can be
+        /// updated in place.
+        init(output: String, spare: SpareSite? = nil) throws {
             let manager = FileManager.default
             try manager.createDirectory(atPath: (output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             SiteWriter.recoverInterruptedBuilds(of: output)
             let suffix = "\(ProcessInfo.processInfo.processIdentifier)"
             self.output = output
-            path = output + SiteWriter.stagingInfix + suffix
+            self.spare = spare
             retired = output + SiteWriter.retiredInfix + suffix
-            try? manager.removeItem(atPath: path)
-            try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
+            if let spare, let inventory = spare.inventory {
+                path = spare.path
+                recycled = inventory
+                folders = Set(inventory.folders.keys.map { $0.isEmpty ? spare.path : spare.path + "/" + $0 })
+            } else {
+                path = output + SiteWriter.stagingInfix + suffix
+                recycled = nil
+                try? manager.removeItem(atPath: path)
+                try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
+                folders = [path]
+            }
             previous = manager.fileExists(atPath: output + "/" + BuildPipeline.markerFileName) ? output : nil
-            folders = [path]
         }
 
         /// Writes a batch; the first failure (an unsafe path, a full disk) is kept for `commit` to throw, and later
@@ -67,11 +87,21 @@ enum SiteWriter {
                 do {
                     guard SiteWriter.isPlainRelative(file.path) else { throw UnsafePath(path: file.path) }
                     let target = path + "/" + file.path
+                    lock.withLock { _ = produced.insert(file.path) }
+                    if let recycled {
+                        // The spare already holds these bytes (it was checked to be as recorded): nothing to do.
+                        if let kept = recycled.files[file.path], kept.size == Int64(file.bytes.count), SiteWriter.holds(target, file.bytes) {
+                            lock.withLock { written += 1 }
+                            continue
+                        }
+                        if recycled.folders[file.path] != nil { removeFolder(target) }
+                    }
                     try makeFolder((target as NSString).deletingLastPathComponent)
                     // A file linked here from the previous site must be replaced, never written through.
                     unlink(target)
                     if previous == nil || !SiteWriter.reuse(previous! + "/" + file.path, for: file.bytes, at: target) {
                         try SiteWriter.writeFile(file.bytes, to: target)
+                        lock.withLock { rewritten += 1 }
                     }
                     lock.withLock { written += 1 }
                 } catch {
@@ -86,6 +116,12 @@ enum SiteWriter {
             for relative in paths {
                 guard SiteWriter.isPlainRelative(relative) else { return false }
                 let target = path + "/" + relative
+                lock.withLock { _ = produced.insert(relative) }
+                if recycled != nil, SiteWriter.isSameFile(output + "/" + relative, target) {
+                    lock.withLock { written += 1 }
+                    continue
+                }
+                if recycled?.folders[relative] != nil { removeFolder(target) }
                 do { try makeFolder((target as NSString).deletingLastPathComponent) } catch { return false }
                 unlink(target)
                 guard Foundation.link(output + "/" + relative, target) == 0 else { return false }
@@ -100,12 +136,30 @@ enum SiteWriter {
             if lock.withLock({ folders.contains(folder) }) { return }
             // mkdir(2) directly, parents only when missing: FileManager's version examined every component of the path
             // first, for each of tens of thousands of page folders.
-            if mkdir(folder, 0o777) != 0, errno != EEXIST {
-                guard errno == ENOENT, folder.count > path.count else { throw WriteFailure(path: folder, code: errno) }
-                try makeFolder((folder as NSString).deletingLastPathComponent)
-                if mkdir(folder, 0o777) != 0, errno != EEXIST { throw WriteFailure(path: folder, code: errno) }
+            if mkdir(folder, 0o777) != 0 {
+                switch errno {
+                case EEXIST:
+                    // In a spare site, a page of the old site may sit where the new one has a folder.
+                    var info = stat()
+                    if recycled != nil, lstat(folder, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR {
+                        unlink(folder)
+                        if mkdir(folder, 0o777) != 0 { throw WriteFailure(path: folder, code: errno) }
+                    }
+                case ENOENT, ENOTDIR:
+                    guard folder.count > path.count else { throw WriteFailure(path: folder, code: errno) }
+                    try makeFolder((folder as NSString).deletingLastPathComponent)
+                    if mkdir(folder, 0o777) != 0, errno != EEXIST { throw WriteFailure(path: folder, code: errno) }
+                default:
+                    throw WriteFailure(path: folder, code: errno)
+                }
             }
             lock.withLock { _ = folders.insert(folder) }
+        }
+
+        /// Removes a folder of the spare site where the new site has a file.
+        private func removeFolder(_ folder: String) {
+            try? FileManager.default.removeItem(atPath: folder)
+            lock.withLock { folders = folders.filter { $0 != folder && !$0.hasPrefix(folder + "/") } }
         }
 
         /// Marks the folder as sopsite's and swaps it in for `output`.
@@ -113,23 +167,34 @@ enum SiteWriter {
         ///   previous site left in place).
         func commit() throws {
             let manager = FileManager.default
+            var previousSite: String?
             do {
                 if let failure = lock.withLock({ failure }) { throw failure }
+                let marker = BuildPipeline.markerFileName
+                let files = lock.withLock { produced.union([marker]) }
+                if let recycled { removeLeftovers(of: recycled, keeping: files) }
+                unlink(path + "/" + marker)
                 try SiteWriter.writeFile(Array("This folder was written by sopsite; the next build replaces it.\n".utf8),
-                              to: path + "/" + BuildPipeline.markerFileName)
+                              to: path + "/" + marker)
                 // No fsync, as Hugo and MkDocs: a killed build (kill -9 at any instant) still leaves a whole site, since
                 // the kernel holds what was written; flushing the disk (sync) took seconds on a shared machine.
                 if manager.fileExists(atPath: output), SiteWriter.exchange(path, output) {
-                    // The previous site now sits in the staging folder.
-                    try? manager.removeItem(atPath: path)
-                    return
+                    // The previous site now sits where the new one was made.
+                    previousSite = path
+                } else {
+                    // No atomic exchange here (a file system without it): two renames, with a window between them that
+                    // `recoverInterruptedBuilds` closes on the next run.
+                    if manager.fileExists(atPath: output) {
+                        try manager.moveItem(atPath: output, toPath: retired)
+                        previousSite = retired
+                    }
+                    try manager.moveItem(atPath: path, toPath: output)
                 }
-                // No atomic exchange here (a file system without it): two renames, with a window between them that
-                // `recoverInterruptedBuilds` closes on the next run.
-                if manager.fileExists(atPath: output) {
-                    try manager.moveItem(atPath: output, toPath: retired)
+                if let spare {
+                    spare.keep(previousSite: previousSite, files: files)
+                } else if let previousSite {
+                    try? manager.removeItem(atPath: previousSite)
                 }
-                try manager.moveItem(atPath: path, toPath: output)
             } catch {
                 abandon()
                 if !manager.fileExists(atPath: output), manager.fileExists(atPath: retired) {
@@ -137,7 +202,22 @@ enum SiteWriter {
                 }
                 throw error
             }
-            try? manager.removeItem(atPath: retired)
+        }
+
+        /// Removes from a spare site what the new site does not have: files, then folders left empty, deepest first.
+        private func removeLeftovers(of recycled: SiteInventory, keeping files: Set<String>) {
+            var needed: Set<String> = [""]
+            for file in files {
+                var folder = Substring(file)
+                while let slash = folder.lastIndex(of: "/") {
+                    folder = folder[..<slash]
+                    if !needed.insert(String(folder)).inserted { break }
+                }
+            }
+            for file in recycled.files.keys where !files.contains(file) { unlink(path + "/" + file) }
+            for folder in recycled.folders.keys.sorted(by: { $0.utf8.count > $1.utf8.count }) where !needed.contains(folder) {
+                rmdir(path + "/" + folder)
+            }
         }
 
         /// Removes the staging folder; the previous site stays as it was.
@@ -226,6 +306,20 @@ enum SiteWriter {
         // A full disk or a network file system may report its failure only when the file is closed.
         if close(descriptor) != 0, failure == nil { failure = errno }
         if let failure { throw WriteFailure(path: path, code: failure) }
+    }
+
+    /// True when `path` is a regular file holding exactly `bytes`.
+    fileprivate static func holds(_ path: String, _ bytes: [UInt8]) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let existing = try? handle.readToEnd() ?? Data() else { return false }
+        return existing.count == bytes.count && [UInt8](existing) == bytes
+    }
+
+    /// True when both paths name the same file (hard links of one inode).
+    fileprivate static func isSameFile(_ a: String, _ b: String) -> Bool {
+        var first = stat(), second = stat()
+        return lstat(a, &first) == 0 && lstat(b, &second) == 0 && first.st_ino == second.st_ino && first.st_dev == second.st_dev
     }
 
     /// Hard-links `old` to `target` when it holds exactly `bytes`; false when it does not (or cannot be linked).

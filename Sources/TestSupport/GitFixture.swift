@@ -104,6 +104,9 @@ public final class GitFixture: @unchecked Sendable {
         let manager = FileManager.default
         for old in written where files[old] == nil {
             try? manager.removeItem(atPath: path + "/" + old.value)
+            // Folders left empty go too, as Git leaves none behind (a file may take a folder's name next).
+            var folder = (old.value as NSString).deletingLastPathComponent
+            while !folder.isEmpty, rmdir(path + "/" + folder) == 0 { folder = (folder as NSString).deletingLastPathComponent }
         }
         for (file, bytes) in files {
             let url = URL(fileURLWithPath: path + "/" + file.value)

@@ -70,7 +70,7 @@ struct BuildCommand: AsyncParsableCommand {
             print("Built \(report.pages) SOPs in \(report.processes) processes from \(report.commitsWalked) commits into \(report.outputPath): "
                   + "\(report.overdue) overdue, \(report.dueSoon) due soon as of \(report.now?.iso ?? "?")"
                   + (warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "")
-                  + (report.reusedSOPs > 0 ? "; \(report.reusedSOPs) SOPs unchanged, reused from the cache" : "")
+                  + (report.reusedSOPs > 0 ? "; \(report.reusedSOPs) SOPs unchanged, reused from the cache, \(report.filesRewritten) of \(report.filesWritten) files written" : "")
                   + String(format: " (%.2f s)", seconds))
         } else {
             let isUsageProblem = report.diagnostics.contains { $0.severity == .error && BuildPipeline.usageCodes.contains($0.code) }

@@ -102,6 +102,33 @@ import TestSupport
         #expect(try sopsite(arguments, in: repo.path) == 0)
         #expect(Self.snapshot(site) == next)
         #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == ["site"])
+
+        // With the cache (the default), the site before last is kept there and updated in place (SpareSite): a kill
+        // while it is half updated leaves the published site whole, and the next build does not trust the half.
+        try repo.commit("Version 3", by: .bob, at: "2025-03-10T09:00:00+00:00", write: files(count: 80, version: 3))
+        #expect(try sopsite(arguments, in: repo.path) == 0)
+        let third = Self.snapshot(site)
+        try repo.commit("Version 4", by: .bob, at: "2025-04-10T09:00:00+00:00", write: files(count: 80, version: 4))
+        #expect(try sopsite(["build", "--no-cache", "--now", "2025-06-01", "--out", out.path + "/reference"], in: repo.path) == 0)
+        let fourth = Self.snapshot(out.path + "/reference")
+        try FileManager.default.removeItem(atPath: out.path + "/reference")
+        let spare = repo.path + "/.build-sopsite/cache/site-spare"
+        #expect(FileManager.default.fileExists(atPath: spare + "/ops/index.html"), "no spare site was kept")
+        let process = try start(arguments, in: repo.path)
+        var killedInSpare = false
+        while process.isRunning {
+            if (try? String(contentsOfFile: spare + "/ops/sop-40/index.html", encoding: .utf8))?.contains("Version 4") == true {
+                kill(process.processIdentifier, SIGKILL)
+                killedInSpare = true
+                break
+            }
+            sched_yield()
+        }
+        process.waitUntilExit()
+        #expect(killedInSpare, "the build finished before the spare site held half the pages")
+        #expect(Self.snapshot(site) == third, "killed while updating the spare: the published site changed")
+        #expect(try sopsite(arguments, in: repo.path) == 0)
+        #expect(Self.snapshot(site) == fourth)
     }
 
     @Test("--out refuses /, the home folder and a folder above it, whatever --force says", arguments: ["/", "HOME", "ABOVE-HOME"])

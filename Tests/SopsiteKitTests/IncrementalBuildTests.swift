@@ -117,6 +117,70 @@ import TestSupport
         _ = try await expectSameAsFullBuild(rewritten, output: site, cache: cache, "rewritten history")
     }
 
+    @Test("the site before last, kept in the cache, is updated in place and swapped in: same bytes as a full build, even where a page becomes a folder")
+    func spareSiteUpdatedInPlace() async throws {
+        let repo = try repository()
+        let out = try TemporaryDirectory(prefix: "sopsite-out")
+        let site = out.path + "/site", cache = out.path + "/cache"
+        // An asset that is a file now and a folder later (and the other way round): the spare holds the old shape.
+        try repo.commit("Add the refund form", by: .alice, at: "2025-06-01T10:00:00+00:00",
+                        write: ["content/support/forms": "form v1\n", "content/support/sheet/a.txt": "sheet\n"])
+        var report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "first build")
+        #expect(!report.updatedSpareSite)
+        report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "second build")
+        #expect(!report.updatedSpareSite, "no spare yet: the first build had no previous site to keep")
+        #expect(FileManager.default.fileExists(atPath: cache + "/site-spare/support/refund/index.html"))
+        report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "third build")
+        #expect(report.updatedSpareSite)
+        #expect(report.filesRewritten == 0, "nothing changed, yet \(report.filesRewritten) files were written")
+
+        try repo.directory.write("content/support/refund.md", sop("SOP-CS-001", "Process a refund", process: "support",
+                                                                  body: "1. Check the order number.\n2. Refund it.\n3. Say sorry."))
+        report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "one SOP edited")
+        #expect(report.updatedSpareSite)
+        #expect(report.reusedSOPs == 2)
+        #expect(report.filesRewritten > 0 && report.filesRewritten < report.filesWritten / 2, "\(report.filesRewritten) of \(report.filesWritten)")
+
+        try repo.commit("Forms become folders, the sheet a file", by: .bob, at: "2025-07-01T10:00:00+00:00",
+                        write: ["content/support/forms/refund.txt": "form v2\n", "content/support/sheet": "sheet v2\n"],
+                        delete: ["content/support/forms", "content/support/sheet/a.txt"])
+        for step in ["file becomes folder", "and the spare too"] {
+            report = try await expectSameAsFullBuild(repo, output: site, cache: cache, step)
+            #expect(report.updatedSpareSite, "\(step)")
+        }
+        // Nothing the new site lacks stays behind in the spare either.
+        let spare = OutputSafetyTests.snapshot(cache + "/site-spare").keys.sorted()
+        let published = OutputSafetyTests.snapshot(site).keys.sorted()
+        #expect(spare == published)
+    }
+
+    @Test("a spare site that is not exactly as recorded (a file edited or added by hand, a build killed while updating it) is not used")
+    func spareSiteNotTrusted() async throws {
+        let repo = try repository()
+        let out = try TemporaryDirectory(prefix: "sopsite-out")
+        let site = out.path + "/site", cache = out.path + "/cache"
+        for step in ["first", "second", "third"] { _ = try await expectSameAsFullBuild(repo, output: site, cache: cache, step) }
+        let page = "support/refund/index.html"
+        let tamperings: [(String, () throws -> Void)] = [
+            ("a page of the spare edited in place", { try Data("stale".utf8).write(to: URL(fileURLWithPath: cache + "/site-spare/" + page)) }),
+            ("a file added to a folder of the spare", { try Data("stray".utf8).write(to: URL(fileURLWithPath: cache + "/site-spare/support/stray.html")) }),
+            ("a file added to the published site", { try Data("stray".utf8).write(to: URL(fileURLWithPath: site + "/support/stray.html")) }),
+            ("a file added at the top of the published site", { try Data("stray".utf8).write(to: URL(fileURLWithPath: site + "/stray.html")) }),
+            ("the record removed, as by a build killed while updating the spare", { try FileManager.default.removeItem(atPath: cache + "/site-spare.txt") }),
+        ]
+        for (what, tamper) in tamperings {
+            // Twice more: the published site becomes the spare only at the next build.
+            _ = try await expectSameAsFullBuild(repo, output: site, cache: cache, "\(what): before")
+            try tamper()
+            for round in 1...2 {
+                let report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "\(what), build \(round)")
+                #expect(!FileManager.default.fileExists(atPath: site + "/support/stray.html"), "\(what)")
+                #expect(!FileManager.default.fileExists(atPath: site + "/stray.html"), "\(what)")
+                _ = report
+            }
+        }
+    }
+
     @Test("a corrupt or foreign cache is ignored, never trusted")
     func corruptCache() async throws {
         let repo = try repository()

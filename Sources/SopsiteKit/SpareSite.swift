@@ -1,0 +1,187 @@
+import Foundation
+import Outputs
+
+/// A site folder as a build left it: every file and folder with its identity (inode, size, modification time in ns),
+/// as Git's index and make judge files. A folder's modification time changes whenever an entry is added to it or
+/// removed from it, so a folder tree whose recorded entries all still match holds nothing else either.
+struct SiteInventory: Equatable {
+    struct Identity: Equatable {
+        var inode: UInt64
+        var size: Int64
+        var modified: Int64
+    }
+
+    /// Relative path → identity; folders include the root, as "".
+    var files: [String: Identity] = [:]
+    var folders: [String: Identity] = [:]
+
+    static func identity(at path: String, folder: Bool) -> Identity? {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == (folder ? S_IFDIR : S_IFREG) else { return nil }
+        return Identity(inode: UInt64(info.st_ino), size: Int64(info.st_size),
+                        modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+    }
+
+    /// The identities of the files at `paths` (relative to `root`) and of every folder that holds them, as they are now;
+    /// nil when one is missing or is not a regular file, or a path could not be written down (a newline in it).
+    static func take(files paths: some Sequence<String>, in root: String) -> SiteInventory? {
+        var inventory = SiteInventory()
+        for path in paths {
+            guard !path.contains("\n"), let identity = identity(at: root + "/" + path, folder: false) else { return nil }
+            inventory.files[path] = identity
+            var folder = Substring(path)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                if inventory.folders[String(folder)] != nil { break }
+                inventory.folders[String(folder)] = .init(inode: 0, size: 0, modified: 0)
+            }
+        }
+        inventory.folders[""] = .init(inode: 0, size: 0, modified: 0)
+        for folder in Array(inventory.folders.keys) {
+            guard let identity = identity(at: folder.isEmpty ? root : root + "/" + folder, folder: true) else { return nil }
+            inventory.folders[folder] = identity
+        }
+        return inventory
+    }
+
+    /// True when the tree at `root` is still exactly as recorded: the same files, unedited, and nothing added.
+    func matches(_ root: String) -> Bool {
+        for (path, identity) in folders where Self.identity(at: path.isEmpty ? root : root + "/" + path, folder: true) != identity {
+            return false
+        }
+        return files.allSatisfy { Self.identity(at: root + "/" + $0.key, folder: false) == $0.value }
+    }
+
+    /// One line per entry, `F|D inode size modified path`, sorted (the file is a cache, but diffable when debugging).
+    func serialised() -> String {
+        var lines: [String] = []
+        lines.reserveCapacity(files.count + folders.count)
+        for (kind, entries) in [("D", folders), ("F", files)] {
+            for (path, identity) in entries {
+                lines.append("\(kind) \(identity.inode) \(identity.size) \(identity.modified) \(path)")
+            }
+        }
+        return lines.sorted().joined(separator: "\n") + "\n"
+    }
+
+    init() {}
+
+    init?(serialised text: String) {
+        // Parsed on bytes: a record of 40,000 entries is read on every build.
+        var bytes = Array(text.utf8)
+        if bytes.last != 0x0A { bytes.append(0x0A) }
+        var start = 0
+        while start < bytes.count {
+            guard let end = bytes[start...].firstIndex(of: 0x0A) else { return nil }
+            defer { start = end + 1 }
+            if end == start { continue }
+            var position = start + 2
+            // A decimal number and the space after it (every number is followed by one, then the path).
+            func number() -> UInt64? {
+                let first = position
+                var value: UInt64 = 0
+                while position < end, bytes[position] >= 0x30, bytes[position] <= 0x39 {
+                    let (product, overflow) = value.multipliedReportingOverflow(by: 10)
+                    guard !overflow else { return nil }
+                    value = product + UInt64(bytes[position] - 0x30)
+                    position += 1
+                }
+                guard position > first, position < end, bytes[position] == 0x20 else { return nil }
+                position += 1
+                return value
+            }
+            guard end - start >= 2, bytes[start + 1] == 0x20, let inode = number(), let size = number(), let modified = number(),
+                  size <= UInt64(Int64.max), modified <= UInt64(Int64.max) else { return nil }
+            let identity = Identity(inode: inode, size: Int64(size), modified: Int64(modified))
+            let path = String(decoding: bytes[position..<end], as: UTF8.self)
+            switch bytes[start] {
+            case UInt8(ascii: "F"): files[path] = identity
+            case UInt8(ascii: "D"): folders[path] = identity
+            default: return nil
+            }
+        }
+        guard folders[""] != nil else { return nil }
+    }
+}
+
+/// The site before the current one, kept in the cache folder after a build swaps its new site in, so that the next
+/// build updates it in place, writing only the files that differ, and swaps it in again: double buffering. The swap
+/// stays one atomic `renameat2(RENAME_EXCHANGE)`, so readers and a killed build still see a whole site, while a
+/// rebuild after a one-page edit touches tens of files instead of linking every file of the site into a new folder
+/// tree (23,000 files in 21,000 folders at 2,000 SOPs with their revisions: most of such a rebuild).
+///
+/// The spare is trusted only when it is exactly as recorded (`SiteInventory.matches`): it was the published site until
+/// the last build, so a file edited or added there by hand sends the build back to a fresh folder. Builds sharing a
+/// cache take turns on it through a lock; a build killed while updating it leaves no record, so the next one
+/// discards it.
+final class SpareSite {
+    static let folderName = "site-spare"
+    static let spareRecord = "site-spare.txt"
+    static let frontRecord = "site-front.txt"
+
+    let cache: BuildCache
+    let output: String
+    /// The spare as recorded, when it can be updated in place; nil: build into a fresh folder.
+    private(set) var inventory: SiteInventory?
+    /// The output folder as the previous build left it (it becomes the spare after the swap).
+    private let front: SiteInventory?
+    private let lock: Int32
+
+    var path: String { cache.folder + "/" + Self.folderName }
+
+    /// Takes the cache's lock and checks the spare; nil when another build holds the lock, or the cache folder is
+    /// on another file system than the output (a swap cannot cross them).
+    init?(cache: BuildCache, output: String) {
+        let manager = FileManager.default
+        guard (try? manager.createDirectory(atPath: cache.folder, withIntermediateDirectories: true)) != nil else { return nil }
+        var cacheInfo = stat(), outputInfo = stat()
+        guard stat(cache.folder, &cacheInfo) == 0, stat((output as NSString).deletingLastPathComponent, &outputInfo) == 0,
+              cacheInfo.st_dev == outputInfo.st_dev else { return nil }
+        let descriptor = open(cache.folder + "/site.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { return nil }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            return nil
+        }
+        lock = descriptor
+        self.cache = cache
+        self.output = output
+        // A file added at the top of the output by hand shows in the root folder's identity, which the swap replaces
+        // on record: it is checked now. (Deeper changes keep showing in their folders and are caught when the spare is
+        // next used.)
+        let front = cache.read(Self.frontRecord).flatMap { SiteInventory(serialised: String(decoding: $0, as: UTF8.self)) }
+        self.front = front?.folders[""] == SiteInventory.identity(at: output, folder: true) ? front : nil
+        let recorded = cache.read(Self.spareRecord).flatMap { SiteInventory(serialised: String(decoding: $0, as: UTF8.self)) }
+        // The record goes before the spare is touched: a build killed while updating it leaves no record.
+        cache.remove(Self.spareRecord)
+        if let recorded, recorded.matches(path) {
+            inventory = recorded
+        } else {
+            try? manager.removeItem(atPath: path)
+        }
+    }
+
+    deinit { close(lock) }
+
+    /// After the swap: `previousSite` (the folder that now holds the site the output had; nil when there was none)
+    /// becomes the spare if its contents are on record, and the new output is recorded.
+    /// - Parameter files: every file of the new site (relative paths).
+    func keep(previousSite: String?, files: some Sequence<String>) {
+        let manager = FileManager.default
+        if previousSite != path { try? manager.removeItem(atPath: path) }
+        if let written = SiteInventory.take(files: files, in: output) {
+            cache.write(Array(written.serialised().utf8), to: Self.frontRecord)
+        } else {
+            cache.remove(Self.frontRecord)
+        }
+        guard let previousSite else { return }
+        guard var previous = front, previousSite == path || rename(previousSite, path) == 0,
+              // The move gave the root folder a new parent (its `..` entry): record it as it is now.
+              let root = SiteInventory.identity(at: path, folder: true) else {
+            try? manager.removeItem(atPath: previousSite)
+            return
+        }
+        previous.folders[""] = root
+        cache.write(Array(previous.serialised().utf8), to: Self.spareRecord)
+    }
+}
