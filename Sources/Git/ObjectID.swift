@@ -25,6 +25,30 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible 
         self.init(oid)
     }
 
+    /// Parses 40 hexadecimal digits given as UTF-8 bytes (cache files are read as bytes, not strings).
+    public init?(hexBytes digits: UnsafeBufferPointer<UInt8>) {
+        guard digits.count == 40 else { return nil }
+        func value(_ range: Range<Int>) -> UInt64? {
+            var result: UInt64 = 0
+            for index in range {
+                let digit = digits[index]
+                let nibble: UInt8
+                switch digit {
+                case 0x30...0x39: nibble = digit - 0x30
+                case 0x61...0x66: nibble = digit - 0x61 + 10
+                case 0x41...0x46: nibble = digit - 0x41 + 10
+                default: return nil
+                }
+                result = result << 4 | UInt64(nibble)
+            }
+            return result
+        }
+        guard let h = value(0..<16), let m = value(16..<32), let l = value(32..<40) else { return nil }
+        high = h
+        middle = m
+        low = UInt32(l)
+    }
+
     var raw: git_oid {
         var oid = git_oid()
         withUnsafeMutableBytes(of: &oid.id) { bytes in

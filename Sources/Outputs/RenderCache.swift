@@ -19,7 +19,7 @@ public protocol RenderCache: Sendable {
 }
 
 /// What reusing an SOP gives back besides its files.
-public struct RenderedSOP: Sendable, Codable {
+public struct RenderedSOP: Sendable {
     public let entry: SearchIndex.Entry
     public let diagnostics: [Diagnostic]
     /// The output paths of the SOP's page and revision pages.

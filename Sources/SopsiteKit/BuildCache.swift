@@ -19,7 +19,7 @@ public enum CacheSetting: Sendable, Equatable {
 struct BuildCache {
     let folder: String
     static let historyFile = "history.txt"
-    static let pagesFile = "pages.json"
+    static let pagesFile = "pages.bin"
     /// The first line of the history file: facts are functions of object ids and of the code that derived them, so a
     /// cache written by another sopsite binary is not read.
     static var historyKey: String { "sopsite history facts; " + binaryIdentity }
@@ -95,7 +95,7 @@ struct BuildCache {
 /// make judge files), so an output folder edited by hand is rendered again, never trusted.
 final class PreviousRender: RenderCache, @unchecked Sendable {
     // @unchecked: `kept` is only touched under `lock`; `previous` is read-only after init.
-    struct StoredFile: Codable, Equatable {
+    struct StoredFile: Equatable {
         let path: String
         var inode: UInt64
         var size: Int64
@@ -110,15 +110,59 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
         }
     }
 
-    struct StoredSOP: Codable {
+    struct StoredSOP {
         let sop: RenderedSOP
         var files: [StoredFile]
     }
 
-    struct Manifest: Codable {
+    /// The SOPs of the last build, in the cache's binary form (`CacheRecordWriter`).
+    struct Manifest {
         let version: String
         let output: String
         let sops: [String: StoredSOP]
+
+        init(version: String, output: String, sops: [String: StoredSOP]) {
+            (self.version, self.output, self.sops) = (version, output, sops)
+        }
+
+        var bytes: [UInt8] {
+            var writer = CacheRecordWriter()
+            writer.string(version)
+            writer.string(output)
+            writer.count(sops.count)
+            for (key, stored) in sops {
+                writer.string(key)
+                stored.sop.write(to: &writer)
+                writer.count(stored.files.count)
+                for file in stored.files {
+                    writer.string(file.path)
+                    writer.count(file.inode)
+                    writer.integer(file.size)
+                    writer.integer(file.modified)
+                }
+            }
+            return writer.bytes
+        }
+
+        /// nil when the bytes are not a whole manifest.
+        init?(_ bytes: [UInt8]) {
+            var reader = CacheRecordReader(bytes)
+            guard let version = reader.string(), let output = reader.string(), let count = reader.length() else { return nil }
+            var sops: [String: StoredSOP] = [:]
+            sops.reserveCapacity(count)
+            for _ in 0..<count {
+                guard let key = reader.string(), let sop = RenderedSOP(reading: &reader), let fileCount = reader.length() else { return nil }
+                var files: [StoredFile] = []
+                for _ in 0..<fileCount {
+                    guard let path = reader.string(), let inode = reader.count(), let size = reader.integer(),
+                          let modified = reader.integer() else { return nil }
+                    files.append(StoredFile(path: path, inode: inode, size: size, modified: modified))
+                }
+                sops[key] = StoredSOP(sop: sop, files: files)
+            }
+            guard reader.isAtEnd else { return nil }
+            self.init(version: version, output: output, sops: sops)
+        }
     }
 
     private let previous: [String: StoredSOP]
@@ -130,7 +174,7 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
     init(cache: BuildCache, staging: SiteWriter.Staging) {
         self.staging = staging
         var previous: [String: StoredSOP] = [:]
-        if let bytes = cache.read(BuildCache.pagesFile), let manifest = try? JSONDecoder().decode(Manifest.self, from: Data(bytes)),
+        if let bytes = cache.read(BuildCache.pagesFile), let manifest = Manifest(bytes),
            manifest.version == RenderKey.rendererVersion + "; " + BuildCache.binaryIdentity, manifest.output == staging.output {
             previous = manifest.sops
         }
@@ -164,9 +208,9 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
             }
             sops[key] = stored
         }
-        // Key order is left to the encoder: the cache is not output, and sorting was a tenth of a rebuild.
-        guard let data = try? JSONEncoder().encode(Manifest(version: RenderKey.rendererVersion + "; " + BuildCache.binaryIdentity, output: output, sops: sops)) else { return }
-        cache.write(Array(data), to: BuildCache.pagesFile)
+        // Key order is left to the dictionary: the cache is not output, and sorting was a tenth of a rebuild.
+        cache.write(Manifest(version: RenderKey.rendererVersion + "; " + BuildCache.binaryIdentity, output: output, sops: sops).bytes,
+                    to: BuildCache.pagesFile)
     }
 }
 

@@ -52,23 +52,34 @@ struct SiteInventory: Equatable {
         return files.allSatisfy { Self.identity(at: root + "/" + $0.key, folder: false) == $0.value }
     }
 
-    /// One line per entry, `F|D inode size modified path`, sorted (the file is a cache, but diffable when debugging).
-    func serialised() -> String {
-        var lines: [String] = []
-        lines.reserveCapacity(files.count + folders.count)
-        for (kind, entries) in [("D", folders), ("F", files)] {
+    /// One line per entry, `F|D inode size modified path`, in no particular order (a cache, not output), written as
+    /// bytes: 40,000 entries at 2,000 SOPs with their revisions.
+    func serialised() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity((files.count + folders.count) * 100)
+        func decimal(_ value: UInt64) {
+            out.append(contentsOf: String(value).utf8)
+            out.append(0x20)
+        }
+        for (kind, entries) in [(UInt8(ascii: "D"), folders), (UInt8(ascii: "F"), files)] {
             for (path, identity) in entries {
-                lines.append("\(kind) \(identity.inode) \(identity.size) \(identity.modified) \(path)")
+                out.append(kind)
+                out.append(0x20)
+                decimal(identity.inode)
+                decimal(UInt64(max(0, identity.size)))
+                decimal(UInt64(max(0, identity.modified)))
+                out.append(contentsOf: path.utf8)
+                out.append(0x0A)
             }
         }
-        return lines.sorted().joined(separator: "\n") + "\n"
+        return out
     }
 
     init() {}
 
-    init?(serialised text: String) {
+    init?(serialised bytes: [UInt8]) {
         // Parsed on bytes: a record of 40,000 entries is read on every build.
-        var bytes = Array(text.utf8)
+        var bytes = bytes
         if bytes.last != 0x0A { bytes.append(0x0A) }
         var start = 0
         while start < bytes.count {
@@ -149,9 +160,9 @@ final class SpareSite {
         // A file added at the top of the output by hand shows in the root folder's identity, which the swap replaces
         // on record: it is checked now. (Deeper changes keep showing in their folders and are caught when the spare is
         // next used.)
-        let front = cache.read(Self.frontRecord).flatMap { SiteInventory(serialised: String(decoding: $0, as: UTF8.self)) }
+        let front = cache.read(Self.frontRecord).flatMap(SiteInventory.init(serialised:))
         self.front = front?.folders[""] == SiteInventory.identity(at: output, folder: true) ? front : nil
-        let recorded = cache.read(Self.spareRecord).flatMap { SiteInventory(serialised: String(decoding: $0, as: UTF8.self)) }
+        let recorded = cache.read(Self.spareRecord).flatMap(SiteInventory.init(serialised:))
         // The record goes before the spare is touched: a build killed while updating it leaves no record.
         cache.remove(Self.spareRecord)
         if let recorded, recorded.matches(path) {
@@ -170,7 +181,7 @@ final class SpareSite {
         let manager = FileManager.default
         if previousSite != path { try? manager.removeItem(atPath: path) }
         if let written = SiteInventory.take(files: files, in: output) {
-            cache.write(Array(written.serialised().utf8), to: Self.frontRecord)
+            cache.write(written.serialised(), to: Self.frontRecord)
         } else {
             cache.remove(Self.frontRecord)
         }
@@ -182,6 +193,6 @@ final class SpareSite {
             return
         }
         previous.folders[""] = root
-        cache.write(Array(previous.serialised().utf8), to: Self.spareRecord)
+        cache.write(previous.serialised(), to: Self.spareRecord)
     }
 }

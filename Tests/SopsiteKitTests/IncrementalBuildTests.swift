@@ -188,7 +188,7 @@ import TestSupport
         let site = out.path + "/site", cache = out.path + "/cache"
         _ = try await expectSameAsFullBuild(repo, output: site, cache: cache, "first build")
         for (name, text) in [("history.txt", "sopsite history facts\nsopsite-history-cache 1\nC\tnot-an-id\t1\n"),
-                             ("pages.json", "{\"version\": 7"), ("history.txt", "\u{0}\u{1}garbage")] {
+                             ("pages.bin", "{\"version\": 7"), ("history.txt", "\u{0}\u{1}garbage")] {
             try Data(text.utf8).write(to: URL(fileURLWithPath: cache + "/" + name))
             let report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "corrupt \(name)")
             #expect(report.succeeded)
@@ -198,11 +198,11 @@ import TestSupport
         // Well-formed but edited by hand (a title changed in the cached search entries): the checksum no longer
         // matches, so the file is not read.
         _ = try await expectSameAsFullBuild(repo, output: site, cache: cache, "settled")
-        var pages = try String(contentsOfFile: cache + "/pages.json", encoding: .utf8)
-        #expect(pages.contains("Process a refund"))
-        pages = pages.replacingOccurrences(of: "Process a refund", with: "Process a refunX")
-        try Data(pages.utf8).write(to: URL(fileURLWithPath: cache + "/pages.json"))
-        let report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "edited pages.json")
+        var pages = try Data(contentsOf: URL(fileURLWithPath: cache + "/pages.bin"))
+        let title = try #require(pages.range(of: Data("Process a refund".utf8)))
+        pages.replaceSubrange(title, with: Data("Process a refunX".utf8))
+        try pages.write(to: URL(fileURLWithPath: cache + "/pages.bin"))
+        let report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "edited pages.bin")
         #expect(report.reusedSOPs == 0)
     }
 
