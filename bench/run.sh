@@ -174,6 +174,9 @@ incremental() {
   rm -rf "$site" "$cache"
   log "== $name / incremental (--cache; one-SOP edits of $sop)"
   measure "$work" "$name" sopsite-cache-fill run1 timed "" -- "$SOPSITE" build --cache "$cache" --repo "$repo" --out "$site" --now "$BENCH_NOW"
+  # The second build keeps the first site in the cache as the spare (SpareSite); from the third on, rebuilds update
+  # the spare in place and swap it in, which is the steady state of a writer's rebuilds: this one is not timed.
+  "$SOPSITE" build --cache "$cache" --repo "$repo" --out "$site" --now "$BENCH_NOW" > /dev/null 2>&1
   for ((r = 1; r <= BENCH_RUNS; r++)); do
     measure "$work" "$name" sopsite-nochange "run$r" timed "" -- "$SOPSITE" build --cache "$cache" --repo "$repo" --out "$site" --now "$BENCH_NOW"
   done
