@@ -105,8 +105,12 @@ public final class GitFixture: @unchecked Sendable {
         for old in written where files[old] == nil {
             try? manager.removeItem(atPath: path + "/" + old.value)
             // Folders left empty go too, as Git leaves none behind (a file may take a folder's name next).
-            var folder = (old.value as NSString).deletingLastPathComponent
-            while !folder.isEmpty, rmdir(path + "/" + folder) == 0 { folder = (folder as NSString).deletingLastPathComponent }
+            // (Cut by hand: Foundation's deletingLastPathComponent trapped on a one-component path.)
+            var folder = Substring(old.value)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                guard rmdir(path + "/" + folder) == 0 else { break }
+            }
         }
         for (file, bytes) in files {
             let url = URL(fileURLWithPath: path + "/" + file.value)
