@@ -241,3 +241,105 @@ public struct DocumentLoader: Sendable {
         return previous[b.count]
     }
 }
+
+/// Documents loaded by earlier builds, by file (`--cache`, and `sopsite serve` between saves): a file whose path and
+/// bytes are unchanged gives the same document and diagnostics, so it is not parsed again.
+public struct DocumentMemo: Sendable {
+    struct Loaded: Sendable {
+        let checksum: String
+        let result: Diagnosed<Document?>
+    }
+
+    private var loaded: [RepoPath: Loaded] = [:]
+    /// Files parsed (not found in the memo) by the last `load`.
+    public private(set) var parsed = 0
+
+    public init() {}
+
+    /// Files of `files` that are remembered, and the rest; a remembered result replaces parsing.
+    /// Files remembered.
+    public var count: Int { loaded.count }
+
+    fileprivate func split(_ files: [SourceFile]) -> (known: [(SourceFile, String, Diagnosed<Document?>)], unknown: [(SourceFile, String)]) {
+        var known: [(SourceFile, String, Diagnosed<Document?>)] = []
+        var unknown: [(SourceFile, String)] = []
+        for file in files {
+            let checksum = Fingerprint.checksum(file.bytes)
+            if let hit = loaded[file.path], hit.checksum == checksum {
+                known.append((file, checksum, hit.result))
+            } else {
+                unknown.append((file, checksum))
+            }
+        }
+        return (known, unknown)
+    }
+
+    /// The binary cache form (`CacheRecordWriter`), after a header naming what the documents were loaded with.
+    public func bytes(header: String) -> [UInt8] {
+        var writer = CacheRecordWriter()
+        writer.string(header)
+        writer.count(loaded.count)
+        for (path, entry) in loaded {
+            writer.string(path.value)
+            writer.string(entry.checksum)
+            writer.optional(entry.result.value == nil ? nil : "")
+            entry.result.value?.write(to: &writer)
+            writer.count(entry.result.diagnostics.count)
+            for diagnostic in entry.result.diagnostics { diagnostic.write(to: &writer) }
+        }
+        return writer.bytes
+    }
+
+    /// nil when the bytes are not a whole memo written with the same header.
+    public init?(_ bytes: [UInt8], header: String) {
+        var reader = CacheRecordReader(bytes)
+        guard reader.string() == header, let count = reader.length() else { return nil }
+        for _ in 0..<count {
+            guard let path = reader.string(), let checksum = reader.string(), let present = reader.optional() else { return nil }
+            var document: Document?
+            if present != nil {
+                guard let read = Document(reading: &reader) else { return nil }
+                document = read
+            }
+            guard let diagnosticCount = reader.length() else { return nil }
+            var diagnostics: [Diagnostic] = []
+            for _ in 0..<diagnosticCount {
+                guard let diagnostic = Diagnostic(reading: &reader) else { return nil }
+                diagnostics.append(diagnostic)
+            }
+            loaded[RepoPath(path)] = Loaded(checksum: checksum, result: Diagnosed(document, diagnostics: diagnostics))
+        }
+        guard reader.isAtEnd else { return nil }
+    }
+
+    fileprivate mutating func replace(with entries: [RepoPath: Loaded], parsed: Int) {
+        loaded = entries
+        self.parsed = parsed
+    }
+}
+
+extension DocumentLoader {
+    /// `loadConcurrently(_:)`, parsing only files that `memo` does not hold with the same bytes; `memo` is left
+    /// holding exactly `files`' results. Same documents and diagnostics as without a memo.
+    public func loadConcurrently(_ files: [SourceFile], memo: inout DocumentMemo) async -> Diagnosed<[Document]> {
+        let (known, unknown) = memo.split(files)
+        let fresh = await ParallelChunks.map(unknown, maxChunks: max(1, min(unknown.count / 64, ProcessInfo.processInfo.activeProcessorCount * 2))) {
+            $0.map { (file, checksum) in (file, checksum, self.load(file)) }
+        }.flatMap { $0 }
+        var entries: [RepoPath: DocumentMemo.Loaded] = [:]
+        var results: [(path: RepoPath, result: Diagnosed<Document?>)] = []
+        for (file, checksum, result) in known {
+            entries[file.path] = DocumentMemo.Loaded(checksum: checksum, result: result)
+            results.append((file.path, result))
+        }
+        for (file, checksum, result) in fresh {
+            entries[file.path] = DocumentMemo.Loaded(checksum: checksum, result: result)
+            results.append((file.path, result))
+        }
+        memo.replace(with: entries, parsed: fresh.count)
+        // As `load(_:)` gives them: documents in path order (those without errors), diagnostics sorted.
+        results.sort { $0.path < $1.path }
+        let documents = results.compactMap { $0.result.hasErrors ? nil : $0.result.value }
+        return Diagnosed(documents, diagnostics: results.flatMap(\.result.diagnostics).sorted())
+    }
+}

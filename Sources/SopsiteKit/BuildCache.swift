@@ -1,3 +1,4 @@
+import Documents
 import Foundation
 import History
 import Outputs
@@ -20,6 +21,7 @@ struct BuildCache {
     let folder: String
     static let historyFile = "history.txt"
     static let pagesFile = "pages.bin"
+    static let documentsFile = "documents.bin"
     /// The first line of the history file: facts are functions of object ids and of the code that derived them, so a
     /// cache written by another sopsite binary is not read.
     static var historyKey: String { "sopsite history facts; " + binaryIdentity }
@@ -221,6 +223,12 @@ public final class RenderMemory: RenderCache, @unchecked Sendable {
     private var previous: [String: (RenderedSOP, [OutputFile])] = [:]
     private var current: [String: (RenderedSOP, [OutputFile])] = [:]
     private var learned = HistoryCache()
+    private var loadedDocuments = DocumentMemo()
+    /// Documents loaded by earlier builds.
+    var documents: DocumentMemo {
+        get { lock.withLock { loadedDocuments } }
+        set { lock.withLock { loadedDocuments = newValue } }
+    }
     /// History facts learned by earlier builds.
     var history: HistoryCache {
         get { lock.withLock { learned } }

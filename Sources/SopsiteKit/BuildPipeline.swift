@@ -146,7 +146,18 @@ public enum BuildPipeline {
         report.diagnostics += tree.diagnostics
         // Documents are loaded from the working tree while the history walk runs.
         let loader = DocumentLoader(contentRoot: contentRoot)
-        let workingCopies = await loader.loadConcurrently(tree.value.markdown)
+        // Files whose bytes an earlier build parsed are not parsed again (in this server's memory, else the cache folder).
+        let documentsHeader = "sopsite documents; " + BuildCache.binaryIdentity + "; content " + contentRoot.value
+        var memo = renderMemory?.documents ?? cacheFolder?.read(BuildCache.documentsFile).flatMap { DocumentMemo($0, header: documentsHeader) }
+            ?? DocumentMemo()
+        let remembered = memo.count
+        let workingCopies = await loader.loadConcurrently(tree.value.markdown, memo: &memo)
+        report.documentsParsed = memo.parsed
+        if let renderMemory {
+            renderMemory.documents = memo
+        } else if let cacheFolder, memo.parsed > 0 || memo.count != remembered {
+            cacheFolder.write(memo.bytes(header: documentsHeader), to: BuildCache.documentsFile)
+        }
         clock.lap("read and load documents", into: &report)
 
         let history: HistoryIndex

@@ -79,6 +79,8 @@ public struct BuildReport: Sendable {
     public var filesRewritten = 0
     /// True when the build updated the site before last, kept in the cache, instead of a new folder (`SpareSite`).
     public var updatedSpareSite = false
+    /// Markdown files parsed by this build; the others' documents came from the cache (`--cache`).
+    public var documentsParsed = 0
     /// SOPs whose pages were reused from the previous build (`--cache`).
     public var reusedSOPs = 0
     /// Absolute output folder.

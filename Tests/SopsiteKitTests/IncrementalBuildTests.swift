@@ -65,14 +65,17 @@ import TestSupport
 
         var report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "first build")
         #expect(report.reusedSOPs == 0)
+        #expect(report.documentsParsed == 5)
         report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "no change")
         #expect(report.reusedSOPs == 3)
+        #expect(report.documentsParsed == 0)
 
         // An uncommitted edit of one SOP's text: that SOP only is rendered again.
         try repo.directory.write("content/support/refund.md", sop("SOP-CS-001", "Process a refund", process: "support",
                                                                   body: "1. Check the order number.\n2. Refund it.\n3. Tell the customer."))
         report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "uncommitted edit")
         #expect(report.reusedSOPs == 2)
+        #expect(report.documentsParsed == 1)
 
         // Committed, with a rename in the next commit and a new SOP.
         try repo.commit("Refund: tell the customer", by: .dave, at: "2025-09-01T10:00:00+02:00", write: [

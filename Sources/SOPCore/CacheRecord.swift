@@ -1,10 +1,7 @@
-import Documents
-import SiteModel
-import SOPCore
-
 /// A compact binary form for the build cache: unsigned LEB128 counts, zigzag LEB128 integers and length-prefixed
 /// UTF-8. The page cache of 2,000 SOPs (13 MB as JSON) took a tenth of a rebuild to decode through `Codable`; this
 /// form is written and read in a few tens of milliseconds. Not an output format: nothing outside the cache reads it.
+/// (Types of later stages add `write(to:)` and `init?(reading:)` beside their definitions.)
 public struct CacheRecordWriter {
     public private(set) var bytes: [UInt8] = []
 
@@ -104,74 +101,8 @@ public struct CacheRecordReader {
     }
 }
 
-extension RenderedSOP {
-    public func write(to writer: inout CacheRecordWriter) {
-        entry.write(to: &writer)
-        writer.count(diagnostics.count)
-        for diagnostic in diagnostics { diagnostic.write(to: &writer) }
-        writer.strings(paths)
-    }
-
-    public init?(reading reader: inout CacheRecordReader) {
-        guard let entry = SearchIndex.Entry(reading: &reader), let count = reader.length() else { return nil }
-        var diagnostics: [Diagnostic] = []
-        for _ in 0..<count {
-            guard let diagnostic = Diagnostic(reading: &reader) else { return nil }
-            diagnostics.append(diagnostic)
-        }
-        guard let paths = reader.strings() else { return nil }
-        self.init(entry: entry, diagnostics: diagnostics, paths: paths)
-    }
-}
-
-extension SearchIndex.Entry {
-    func write(to writer: inout CacheRecordWriter) {
-        writer.string(id)
-        writer.string(title)
-        writer.string(url)
-        writer.string(kind.rawValue)
-        writer.optional(processKey)
-        writer.optional(owner?.handle)
-        if let owner { writer.string(owner.name) }
-        writer.strings(tags)
-        writer.optional(state?.rawValue)
-        writer.optional(due?.iso)
-        writer.optional(lifecycle)
-        writer.strings(passages)
-        writer.count(terms.count)
-        for (term, weight) in terms {
-            writer.string(term)
-            writer.count(weight)
-        }
-    }
-
-    init?(reading reader: inout CacheRecordReader) {
-        guard let id = reader.string(), let title = reader.string(), let url = reader.string(),
-              let kind = reader.string().flatMap(DocumentKind.init(rawValue:)),
-              let processKey = reader.optional(), let handle = reader.optional() else { return nil }
-        var owner: (handle: String, name: String)?
-        if let handle {
-            guard let name = reader.string() else { return nil }
-            owner = (handle, name)
-        }
-        guard let tags = reader.strings(), let stateName = reader.optional(), let dueText = reader.optional(),
-              let lifecycle = reader.optional(), let passages = reader.strings(), let termCount = reader.length() else { return nil }
-        let state = stateName.flatMap(ReviewState.init(rawValue:))
-        let due = dueText.flatMap(Day.init(iso:))
-        guard (stateName == nil) == (state == nil), (dueText == nil) == (due == nil) else { return nil }
-        var terms: [(term: String, weight: Int)] = []
-        terms.reserveCapacity(termCount)
-        for _ in 0..<termCount {
-            guard let term = reader.string(), let weight = reader.count(), weight < 1 << 32 else { return nil }
-            terms.append((term, Int(weight)))
-        }
-        (self.id, self.title, self.url, self.kind, self.processKey, self.owner) = (id, title, url, kind, processKey, owner)
-        (self.tags, self.state, self.due, self.lifecycle, self.passages, self.terms) = (tags, state, due, lifecycle, passages, terms)
-    }
-}
-
 extension Diagnostic {
-    func write(to writer: inout CacheRecordWriter) {
+    public func write(to writer: inout CacheRecordWriter) {
         writer.string(severity.rawValue)
         writer.string(code)
         writer.string(message)
@@ -184,7 +115,7 @@ extension Diagnostic {
         writer.optional(fix)
     }
 
-    init?(reading reader: inout CacheRecordReader) {
+    public init?(reading reader: inout CacheRecordReader) {
         guard let severity = reader.string().flatMap(Severity.init(rawValue:)), let code = reader.string(), let message = reader.string(),
               let location = SourceLocation(reading: &reader), let count = reader.length() else { return nil }
         var notes: [Note] = []
@@ -198,13 +129,13 @@ extension Diagnostic {
 }
 
 extension SourceLocation {
-    func write(to writer: inout CacheRecordWriter) {
+    public func write(to writer: inout CacheRecordWriter) {
         writer.string(path.value)
         writer.integer(Int64(line ?? -1))
         writer.integer(Int64(column ?? -1))
     }
 
-    init?(reading reader: inout CacheRecordReader) {
+    public init?(reading reader: inout CacheRecordReader) {
         guard let path = reader.string(), let line = reader.integer(), let column = reader.integer(),
               line >= -1, column >= -1, line < Int64(Int32.max), column < Int64(Int32.max) else { return nil }
         self.init(RepoPath(path), line: line < 0 ? nil : Int(line), column: column < 0 ? nil : Int(column))

@@ -1,0 +1,52 @@
+/// Two 64-bit FNV-1a lanes with different bases, mixed at the end: 128 bits, not cryptographic (a collision needs an
+/// adversary, and a writer who could craft one controls the content anyway).
+public struct Fingerprint: Sendable {
+    private var a: UInt64 = 0xcbf29ce484222325
+    private var b: UInt64 = 0x84222325cbf29ce4
+
+    public init() {}
+
+    /// The 128-bit hash of `bytes` as 32 hex digits: cache files carry it, so one edited or damaged is not read.
+    public static func checksum(_ bytes: some Sequence<UInt8>) -> String {
+        var fingerprint = Fingerprint()
+        fingerprint.addBytes(bytes)
+        return fingerprint.hex
+    }
+
+    public mutating func add(_ text: String) { addBytes(text.utf8) }
+
+    public mutating func addBytes(_ bytes: some Sequence<UInt8>) {
+        // Over contiguous storage (arrays, native strings) without the generic iterator: cache files of several MB
+        // are checksummed on every build.
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            var a = self.a, b = self.b
+            for byte in buffer {
+                a = (a ^ UInt64(byte)) &* 0x100000001b3
+                b = (b ^ UInt64(byte)) &* 0x9E3779B97F4A7C15
+                b ^= b >> 29
+            }
+            self.a = a
+            self.b = b
+        }
+        if done == nil {
+            for byte in bytes {
+                a = (a ^ UInt64(byte)) &* 0x100000001b3
+                b = (b ^ UInt64(byte)) &* 0x9E3779B97F4A7C15
+                b ^= b >> 29
+            }
+        }
+        // A separator no UTF-8 text contains, so ("ab", "c") and ("a", "bc") differ.
+        a = (a ^ 0xFF) &* 0x100000001b3
+        b = (b ^ 0xFF) &* 0x9E3779B97F4A7C15
+    }
+
+    public var hex: String {
+        func mix(_ value: UInt64) -> UInt64 {
+            var x = value
+            x ^= x >> 33; x = x &* 0xff51afd7ed558ccd; x ^= x >> 33; x = x &* 0xc4ceb9fe1a85ec53; x ^= x >> 33
+            return x
+        }
+        let high = String(mix(a), radix: 16), low = String(mix(b ^ a), radix: 16)
+        return String(repeating: "0", count: 16 - high.count) + high + String(repeating: "0", count: 16 - low.count) + low
+    }
+}
