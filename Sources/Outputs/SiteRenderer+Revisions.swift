@@ -16,13 +16,17 @@ extension SiteRenderer {
         for sop in pages {
             let revisions = sop.history.filter { $0.kind.isRevision && $0.revision != nil && $0.blob != nil }
             guard let newest = revisions.first?.revision else { continue }
+            // The revisions of one SOP share their source path and mostly their links: resolve each link once.
+            var targets: [String: Site.LinkTarget] = [:]
             for (index, change) in revisions.enumerated() {
                 guard let number = change.revision, let blob = change.blob, let text = texts[blob] else { continue }
                 let permalink = Self.revisionPermalink(id: sop.document.id, revision: number)
                 let body = Self.body(of: text)
                 let rendered = markdown.render(body, dropLeadingTitle: sop.document.bodyStartsWithTitle) { link -> String? in
                     // Links resolve as they do on the current page; old targets that are gone are left as written.
-                    switch site.resolve(link.destination, from: sop.document.path) {
+                    let target = targets[link.destination] ?? site.resolve(link.destination, from: sop.document.path)
+                    targets[link.destination] = target
+                    switch target {
                     case .page(let target, let fragment): return Permalink.relative(from: permalink, to: target) + (fragment.map { "#" + $0 } ?? "")
                     case .asset(let target): return Permalink.relative(from: permalink, to: target)
                     default: return nil
@@ -41,11 +45,11 @@ extension SiteRenderer {
                     currentURL: Permalink.relative(from: permalink, to: sop.permalink),
                     html: rendered.html, diffLines: diff, diffHTML: diff?.html ?? "", hasDiff: diff?.isEmpty == false, previousRevision: previousNumber,
                     added: diff?.added ?? 0, removed: diff?.removed ?? 0)
-                let content = try render(library, "layouts/revision", view)
+                let content = builtIn.revision ? BuiltInTemplates.revision(view) : try render(library, "layouts/revision", view)
                 let layout = LayoutView(siteTitle: site.config.title, pageTitle: "\(sop.document.title) (\(sop.document.id), Rev \(number))",
                                         root: Self.root(from: permalink), content: content, navigation: [],
                                         description: "", isHome: false, scripts: [])
-                files.append(OutputFile(path: String(permalink.dropFirst()) + "index.html", text: try render(library, "layouts/layout", layout)))
+                files.append(OutputFile(path: String(permalink.dropFirst()) + "index.html", text: try self.layout(library, layout)))
             }
         }
         return files
