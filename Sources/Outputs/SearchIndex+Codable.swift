@@ -28,12 +28,13 @@ extension SearchIndex.Entry: Codable {
         passages = try container.decode([String].self, forKey: .passages)
         // One string each (unit separators), not arrays of hundreds: decoding 600,000 small JSON strings was a tenth of
         // a rebuild at 2,000 SOPs. Terms are folded words and never hold a control character.
-        let terms = try container.decode(String.self, forKey: .terms).split(separator: "\u{1F}").map(String.init)
-        let weights = try container.decode(String.self, forKey: .weights).split(separator: "\u{1F}").compactMap { Int($0) }
-        guard terms.count == weights.count else {
+        let packed = try container.decode(String.self, forKey: .terms)
+        let weights = try container.decode(String.self, forKey: .weights).split(separator: "\u{1F}").compactMap { UInt8($0) }
+        guard packed.split(separator: "\u{1F}").count == weights.count else {
             throw DecodingError.dataCorruptedError(forKey: .weights, in: container, debugDescription: "one weight per term")
         }
-        self.terms = zip(terms, weights).map { (term: $0, weight: $1) }
+        packedTerms = packed
+        self.weights = weights
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -50,7 +51,7 @@ extension SearchIndex.Entry: Codable {
         try container.encodeIfPresent(due, forKey: .due)
         try container.encodeIfPresent(lifecycle, forKey: .lifecycle)
         try container.encode(passages, forKey: .passages)
-        try container.encode(terms.map(\.term).joined(separator: "\u{1F}"), forKey: .terms)
-        try container.encode(terms.map { String($0.weight) }.joined(separator: "\u{1F}"), forKey: .weights)
+        try container.encode(packedTerms, forKey: .terms)
+        try container.encode(weights.map { String($0) }.joined(separator: "\u{1F}"), forKey: .weights)
     }
 }
