@@ -29,4 +29,24 @@ struct HTMLEscaping: MustacheContentType {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// Appends `bytes` (UTF-8) to `out`, escaped.
+    static func append(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var copied = 0
+        for (index, byte) in bytes.enumerated() {
+            let entity: StaticString
+            switch byte {
+            case 0x26: entity = "&amp;"
+            case 0x3C: entity = "&lt;"
+            case 0x3E: entity = "&gt;"
+            case 0x22: entity = "&quot;"
+            case 0x27: entity = "&#39;"
+            default: continue
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<index]))
+            entity.withUTF8Buffer { out.append(contentsOf: $0) }
+            copied = index + 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied...]))
+    }
 }

@@ -37,11 +37,10 @@ extension SearchIndex.Entry {
         writer.optional(due?.iso)
         writer.optional(lifecycle)
         writer.strings(passages)
-        writer.count(terms.count)
-        for (term, weight) in terms {
-            writer.string(term)
-            writer.count(weight)
-        }
+        // Terms stay packed as the entry keeps them: one string (unit separators) and a weight byte per term.
+        writer.string(packedTerms)
+        writer.count(weights.count)
+        writer.append(weights)
     }
 
     init?(reading reader: inout CacheRecordReader) {
@@ -54,17 +53,14 @@ extension SearchIndex.Entry {
             owner = (handle, name)
         }
         guard let tags = reader.strings(), let stateName = reader.optional(), let dueText = reader.optional(),
-              let lifecycle = reader.optional(), let passages = reader.strings(), let termCount = reader.length() else { return nil }
+              let lifecycle = reader.optional(), let passages = reader.strings() else { return nil }
         let state = stateName.flatMap(ReviewState.init(rawValue:))
         let due = dueText.flatMap(Day.init(iso:))
         guard (stateName == nil) == (state == nil), (dueText == nil) == (due == nil) else { return nil }
-        var terms: [(term: String, weight: Int)] = []
-        terms.reserveCapacity(termCount)
-        for _ in 0..<termCount {
-            guard let term = reader.string(), let weight = reader.count(), weight < 1 << 32 else { return nil }
-            terms.append((term, Int(weight)))
-        }
+        guard let packedTerms = reader.string(), let termCount = reader.length(), let weights = reader.bytes(count: termCount),
+              packedTerms.utf8.split(separator: 0x1F).count == weights.count else { return nil }
         (self.id, self.title, self.url, self.kind, self.processKey, self.owner) = (id, title, url, kind, processKey, owner)
-        (self.tags, self.state, self.due, self.lifecycle, self.passages, self.terms) = (tags, state, due, lifecycle, passages, terms)
+        (self.tags, self.state, self.due, self.lifecycle, self.passages) = (tags, state, due, lifecycle, passages)
+        (self.packedTerms, self.weights) = (packedTerms, weights)
     }
 }

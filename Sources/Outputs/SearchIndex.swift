@@ -76,8 +76,21 @@ public enum SearchIndex {
         let lifecycle: String?
         /// Short passages of the page's text, in reading order, for excerpts (scope first).
         let passages: [String]
-        /// Each distinct term with its weight for this page (1...63), sorted by term (UTF-16 order).
-        let terms: [(term: String, weight: Int)]
+        /// Each distinct term with its weight for this page (1...63), sorted by term (UTF-16 order), packed: the terms
+        /// joined by U+001F (terms are folded words, never control characters) and one weight byte each. Every entry
+        /// is held until the index is built; as arrays of small strings, a 2,000-SOP site's took about 15 MB.
+        let packedTerms: String
+        let weights: [UInt8]
+
+        /// The terms with their weights, unpacked.
+        var terms: [(term: String, weight: Int)] {
+            zip(packedTerms.split(separator: "\u{1F}"), weights).map { (term: String($0), weight: Int($1)) }
+        }
+
+        /// Packs `terms` (sorted, distinct, weights 1...63).
+        static func pack(_ terms: [(term: String, weight: Int)]) -> (terms: String, weights: [UInt8]) {
+            (terms.map(\.term).joined(separator: "\u{1F}"), terms.map { UInt8(clamping: $0.weight) })
+        }
 
         /// An SOP page.
         /// - Parameters:
@@ -149,8 +162,8 @@ public enum SearchIndex {
             }
             // A retired or superseded document stays findable, below the one in force.
             let scale = lifecycle == "retired" || lifecycle == "superseded" ? 2 : 1
-            self.terms = weights.map { (term: $0.key, weight: max(1, min(Weight.maximum, $0.value) / scale)) }
-                .sorted { SearchText.utf16Less($0.term, $1.term) }
+            (packedTerms, self.weights) = Self.pack(weights.map { (term: $0.key, weight: max(1, min(Weight.maximum, $0.value) / scale)) }
+                .sorted { SearchText.utf16Less($0.term, $1.term) })
         }
 
         /// The text of ordered-list items in Markdown (an SOP's steps), link targets removed.
@@ -233,7 +246,9 @@ public enum SearchIndex {
         // terms in UTF-16 order.
         var postingsByTerm: [String: [(document: Int, weight: Int)]] = [:]
         for (number, entry) in entries.enumerated() {
-            for (term, weight) in entry.terms { postingsByTerm[term, default: []].append((number, weight)) }
+            for (term, weight) in zip(entry.packedTerms.split(separator: "\u{1F}"), entry.weights) {
+                postingsByTerm[String(term), default: []].append((number, Int(weight)))
+            }
         }
         let sorted = postingsByTerm.sorted { SearchText.utf16Less($0.key, $1.key) }
         let terms = sorted.map(\.key)

@@ -218,7 +218,29 @@ enum SearchText {
 
     /// Orders terms as JavaScript compares strings (UTF-16 code units), so the client's binary search over the term
     /// list agrees with the builder's sort (Swift's `<` on `String` orders by Unicode scalars, which differs above U+FFFF).
+    ///
+    /// Compares UTF-8 bytes (walking the UTF-16 view of native strings transcodes every character, and the index build
+    /// sorts a million terms): UTF-8 byte order is scalar order, which is UTF-16 order except that scalars above
+    /// U+FFFF (lead bytes F0–F4, surrogate pairs in UTF-16) sort before U+E000–U+FFFF (lead bytes EE, EF). At the first
+    /// differing byte both strings are at the same place in the same scalar structure, so only that case is turned.
     static func utf16Less(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let common = min(x.count, y.count)
+                var index = 0
+                while index < common, x[index] == y[index] { index += 1 }
+                guard index < common else { return x.count < y.count }
+                let p = x[index], q = y[index]
+                if p >= 0xF0, q == 0xEE || q == 0xEF { return true }
+                if q >= 0xF0, p == 0xEE || p == 0xEF { return false }
+                return p < q
+            }
+        }
+    }
+
+    /// `utf16Less` by its definition, for tests.
+    static func utf16LessByDefinition(_ a: String, _ b: String) -> Bool {
         a.utf16.lexicographicallyPrecedes(b.utf16)
     }
 }

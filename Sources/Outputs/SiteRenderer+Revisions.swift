@@ -16,76 +16,43 @@ extension SiteRenderer {
         for sop in pages {
             let revisions = sop.history.filter { $0.kind.isRevision && $0.revision != nil && $0.blob != nil }
             guard let newest = revisions.first?.revision else { continue }
+            // The revisions of one SOP share their source path and mostly their links: resolve each link once.
+            var targets: [String: Site.LinkTarget] = [:]
             for (index, change) in revisions.enumerated() {
                 guard let number = change.revision, let blob = change.blob, let text = texts[blob] else { continue }
                 let permalink = Self.revisionPermalink(id: sop.document.id, revision: number)
                 let body = Self.body(of: text)
                 let rendered = markdown.render(body, dropLeadingTitle: sop.document.bodyStartsWithTitle) { link -> String? in
                     // Links resolve as they do on the current page; old targets that are gone are left as written.
-                    switch site.resolve(link.destination, from: sop.document.path) {
+                    let target = targets[link.destination] ?? site.resolve(link.destination, from: sop.document.path)
+                    targets[link.destination] = target
+                    switch target {
                     case .page(let target, let fragment): return Permalink.relative(from: permalink, to: target) + (fragment.map { "#" + $0 } ?? "")
                     case .asset(let target): return Permalink.relative(from: permalink, to: target)
                     default: return nil
                     }
                 }
-                var diffLines: [DiffLineView] = []
+                var diff: RevisionDiff?
                 var previousNumber = ""
                 if index + 1 < revisions.count, let older = revisions[index + 1].blob, let olderText = texts[older] {
                     previousNumber = revisions[index + 1].revision.map { "Rev \($0)" } ?? ""
-                    diffLines = Self.hunks(TextDiff(old: Self.body(of: olderText), new: body).lines)
+                    diff = RevisionDiff(TextDiff(old: Self.body(of: olderText), new: body))
                 }
                 let view = RevisionView(
                     id: sop.document.id, title: sop.document.title, revision: "Rev \(number)", day: change.day.long, dayISO: change.day.iso,
                     author: change.authorName, subject: change.subject, shortID: change.shortID,
                     isCurrent: number == newest, currentRevision: "Rev \(newest)",
                     currentURL: Permalink.relative(from: permalink, to: sop.permalink),
-                    html: rendered.html, diff: diffLines, diffHTML: Self.html(diffLines), hasDiff: !diffLines.isEmpty, previousRevision: previousNumber,
-                    added: diffLines.count { $0.kind == "added" }, removed: diffLines.count { $0.kind == "removed" })
-                let content = try render(library, "layouts/revision", view)
+                    html: rendered.html, diffLines: diff, diffHTML: diff?.html ?? "", hasDiff: diff?.isEmpty == false, previousRevision: previousNumber,
+                    added: diff?.added ?? 0, removed: diff?.removed ?? 0)
+                let content = builtIn.revision ? BuiltInTemplates.revision(view) : try render(library, "layouts/revision", view)
                 let layout = LayoutView(siteTitle: site.config.title, pageTitle: "\(sop.document.title) (\(sop.document.id), Rev \(number))",
                                         root: Self.root(from: permalink), content: content, navigation: [],
                                         description: "", isHome: false, scripts: [])
-                files.append(OutputFile(path: String(permalink.dropFirst()) + "index.html", text: try render(library, "layouts/layout", layout)))
+                files.append(OutputFile(path: String(permalink.dropFirst()) + "index.html", text: try self.layout(library, layout)))
             }
         }
         return files
-    }
-
-    /// The changed lines with two lines of context around each change; longer unchanged stretches become one
-    /// "⋯ N unchanged lines" line, as `git diff` shows hunks.
-    static func hunks(_ lines: [TextDiff.Line], context: Int = 2) -> [DiffLineView] {
-        let changed = lines.indices.filter { if case .same = lines[$0] { false } else { true } }
-        var keep = [Bool](repeating: false, count: lines.count)
-        for index in changed {
-            for near in max(0, index - context)...min(lines.count - 1, index + context) { keep[near] = true }
-        }
-        var result: [DiffLineView] = []
-        var skipped = 0
-        for (index, line) in lines.enumerated() {
-            if keep[index] {
-                if skipped > 0 { result.append(.gap(skipped)) }
-                skipped = 0
-                result.append(DiffLineView(line))
-            } else {
-                skipped += 1
-            }
-        }
-        if skipped > 0, !result.isEmpty { result.append(.gap(skipped)) }
-        return result
-    }
-
-    /// The diff lines as the default theme shows them: `<span class="diff__line diff__line--KIND">` with the sign and the
-    /// text, changed word runs in `<mark>`; every text escaped.
-    static func html(_ lines: [DiffLineView]) -> String {
-        var html = ""
-        for line in lines {
-            html += "<span class=\"diff__line diff__line--\(line.kind)\"><span class=\"diff__sign\" aria-hidden=\"true\">\(line.sign)</span>"
-            for segment in line.segments {
-                html += segment.isChanged ? "<mark>" + HTMLEscaping.escape(segment.text) + "</mark>" : HTMLEscaping.escape(segment.text)
-            }
-            html += "</span>"
-        }
-        return html
     }
 
     /// The Markdown body of a file's text (front matter removed, line endings normalised).
@@ -95,16 +62,103 @@ extension SiteRenderer {
     }
 }
 
-extension DiffLineView {
-    static func gap(_ count: Int) -> DiffLineView {
-        DiffLineView(kind: "gap", sign: "⋯", segments: [DiffSegment(text: count == 1 ? "1 unchanged line" : "\(count) unchanged lines", isChanged: false)])
+/// A revision's diff as its page shows it: the changed lines with two lines of context around each change; longer
+/// unchanged stretches become one "⋯ N unchanged lines" line, as `git diff` shows hunks.
+struct RevisionDiff {
+    enum Shown {
+        /// An index into `diff.edits`.
+        case edit(Int)
+        case gap(Int)
     }
 
-    init(_ line: TextDiff.Line) {
-        switch line {
-        case .same(let text): self.init(kind: "same", sign: " ", segments: [DiffSegment(text: text, isChanged: false)])
-        case .removed(_, let words): self.init(kind: "removed", sign: "−", segments: words.map { DiffSegment(text: $0.text, isChanged: $0.isChanged) })
-        case .added(_, let words): self.init(kind: "added", sign: "+", segments: words.map { DiffSegment(text: $0.text, isChanged: $0.isChanged) })
+    let diff: TextDiff
+    let shown: [Shown]
+
+    init(_ diff: TextDiff, context: Int = 2) {
+        let edits = diff.edits
+        var keep = [Bool](repeating: false, count: edits.count)
+        for index in edits.indices where edits[index].isChange {
+            for near in max(0, index - context)...min(edits.count - 1, index + context) { keep[near] = true }
+        }
+        var shown: [Shown] = []
+        var skipped = 0
+        for index in edits.indices {
+            if keep[index] {
+                if skipped > 0 { shown.append(.gap(skipped)) }
+                skipped = 0
+                shown.append(.edit(index))
+            } else {
+                skipped += 1
+            }
+        }
+        if skipped > 0, !shown.isEmpty { shown.append(.gap(skipped)) }
+        self.diff = diff
+        self.shown = shown
+    }
+
+    var isEmpty: Bool { shown.isEmpty }
+    /// Every change is shown, so these are the diff's counts.
+    var added: Int { diff.addedCount }
+    var removed: Int { diff.removedCount }
+
+    /// The lines as the default theme shows them: `<span class="diff__line diff__line--KIND">` with the sign and the
+    /// text, changed word runs in `<mark>`; every text escaped. Written from the texts' bytes, without a view per line.
+    var html: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(shown.count * 120)
+        func open(_ kind: String, _ sign: String) {
+            out += Array("<span class=\"diff__line diff__line--\(kind)\"><span class=\"diff__sign\" aria-hidden=\"true\">\(sign)</span>".utf8)
+        }
+        func append(_ text: LinedText, _ run: TextDiff.Run) {
+            if run.isChanged { out += Array("<mark>".utf8) }
+            text.bytes.withUnsafeBufferPointer { HTMLEscaping.append(UnsafeBufferPointer(rebasing: $0[run.bytes]), to: &out) }
+            if run.isChanged { out += Array("</mark>".utf8) }
+        }
+        for line in shown {
+            switch line {
+            case .gap(let count):
+                open("gap", "⋯")
+                out += Array(Self.gapText(count).utf8)
+            case .edit(let index):
+                switch diff.edits[index] {
+                case .same(_, let line):
+                    open("same", " ")
+                    append(diff.new, TextDiff.Run(bytes: diff.new.lines[line], isChanged: false))
+                case .removed(let line, let partner):
+                    open("removed", "−")
+                    for run in TextDiff.words(diff.old, line, against: partner.map { (diff.new, $0) }) { append(diff.old, run) }
+                case .added(let line, let partner):
+                    open("added", "+")
+                    for run in TextDiff.words(diff.new, line, against: partner.map { (diff.old, $0) }) { append(diff.new, run) }
+                }
+            }
+            out += Array("</span>".utf8)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The lines as views, for a theme whose revision template walks `{{#diff}}` itself.
+    var lineViews: [DiffLineView] {
+        shown.map { line in
+            switch line {
+            case .gap(let count):
+                return DiffLineView(kind: "gap", sign: "⋯", segments: [DiffSegment(text: Self.gapText(count), isChanged: false)])
+            case .edit(let index):
+                switch diff.edits[index] {
+                case .same(_, let line):
+                    return DiffLineView(kind: "same", sign: " ", segments: [DiffSegment(text: diff.new.string(line), isChanged: false)])
+                case .removed(let line, let partner):
+                    return DiffLineView(kind: "removed", sign: "−", segments: TextDiff.words(diff.old, line, against: partner.map { (diff.new, $0) }).map {
+                        DiffSegment(text: diff.old.string($0.bytes), isChanged: $0.isChanged)
+                    })
+                case .added(let line, let partner):
+                    return DiffLineView(kind: "added", sign: "+", segments: TextDiff.words(diff.new, line, against: partner.map { (diff.old, $0) }).map {
+                        DiffSegment(text: diff.new.string($0.bytes), isChanged: $0.isChanged)
+                    })
+                }
+            }
         }
     }
+
+    static func gapText(_ count: Int) -> String { count == 1 ? "1 unchanged line" : "\(count) unchanged lines" }
 }

@@ -10,10 +10,13 @@ import SOPCore
 public struct SiteRenderer: Sendable {
     public let theme: Theme
     let markdown: MarkdownRenderer
+    /// Which of the theme's templates are the built-in ones that `BuiltInTemplates` renders without Mustache.
+    let builtIn: BuiltInTemplates
 
     public init(theme: Theme, allowRawHTML: Bool = false) {
         self.theme = theme
         self.markdown = MarkdownRenderer(allowRawHTML: allowRawHTML)
+        self.builtIn = BuiltInTemplates(theme: theme)
     }
 
     /// Blob ids (hex) → texts, for the revisions one chunk of SOPs publishes; called from several tasks at once, so it
@@ -147,7 +150,7 @@ public struct SiteRenderer: Sendable {
             files += ReviewOutputs.calendars(site)
             // A host serves 404.html at whatever URL was asked for, so its links start from the site's base path.
             let basePath = Self.basePath(of: site.config.baseURL)
-            files.append(OutputFile(path: "404.html", text: try render(library, "layouts/layout", LayoutView(
+            files.append(OutputFile(path: "404.html", text: try layout(library, LayoutView(
                 siteTitle: site.config.title, pageTitle: "Page not found", root: basePath,
                 content: try render(library, "layouts/404", ["siteTitle": site.config.title]),
                 navigation: navigation.items(for: "/", current: "").map {
@@ -190,10 +193,16 @@ public struct SiteRenderer: Sendable {
     func page(_ library: MustacheLibrary, _ navigation: NavigationCache, _ site: Site, _ template: String, _ view: Any,
                       title: String, permalink: String, description: String = "", scripts: [String] = []) throws(OutputError) -> OutputFile {
         let content = try render(library, template, view)
-        let layout = LayoutView(siteTitle: site.config.title, pageTitle: title, root: Self.root(from: permalink), content: content,
-                                navigation: navigation.items(for: permalink, current: permalink), description: description,
-                                isHome: permalink == "/", scripts: scripts, notice: Self.notice(site))
-        return OutputFile(path: String(permalink.dropFirst()) + "index.html", text: try render(library, "layouts/layout", layout))
+        let view = LayoutView(siteTitle: site.config.title, pageTitle: title, root: Self.root(from: permalink), content: content,
+                              navigation: navigation.items(for: permalink, current: permalink), description: description,
+                              isHome: permalink == "/", scripts: scripts, notice: Self.notice(site))
+        return OutputFile(path: String(permalink.dropFirst()) + "index.html", text: try layout(library, view))
+    }
+
+    /// The layout around a page's content: the built-in one in Swift, a theme's own through Mustache.
+    func layout(_ library: MustacheLibrary, _ view: LayoutView) throws(OutputError) -> String {
+        if builtIn.layout { return BuiltInTemplates.layout(view, navigationHTML: BuiltInTemplates.navigation(view.navigation)) }
+        return try render(library, "layouts/layout", view)
     }
 
     func render(_ library: MustacheLibrary, _ template: String, _ view: Any) throws(OutputError) -> String {

@@ -553,7 +553,8 @@ struct RevisionView: TemplateView {
     let currentRevision: String
     let currentURL: String
     let html: String
-    let diff: [DiffLineView]
+    /// The diff's lines, made into views only when a theme's template asks for `diff`.
+    let diffLines: RevisionDiff?
     /// `diff` as the default theme shows it, escaped, one `<span>` per line: one string for the template instead of a
     /// section per word run (those sections were a quarter of a 300-SOP build).
     let diffHTML: String
@@ -576,7 +577,7 @@ struct RevisionView: TemplateView {
         case "currentRevision": present(self.currentRevision)
         case "currentURL": present(self.currentURL)
         case "html": present(self.html)
-        case "diff": present(self.diff)
+        case "diff": present(self.diffLines?.lineViews ?? [])
         case "diffHTML": present(self.diffHTML)
         case "hasDiff": present(self.hasDiff)
         case "previousRevision": present(self.previousRevision)

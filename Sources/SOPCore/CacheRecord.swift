@@ -34,6 +34,9 @@ public struct CacheRecordWriter {
         }
     }
 
+    /// Raw bytes, their count written separately by the caller.
+    public mutating func append(_ raw: [UInt8]) { bytes.append(contentsOf: raw) }
+
     public mutating func strings(_ list: [String]) {
         count(list.count)
         for text in list { string(text) }
@@ -87,6 +90,13 @@ public struct CacheRecordReader {
         case 1: return string().map { .some($0) }
         default: return nil
         }
+    }
+
+    /// `count` raw bytes.
+    public mutating func bytes(count: Int) -> [UInt8]? {
+        guard count >= 0, count <= bytes.count - position else { return nil }
+        defer { position += count }
+        return Array(bytes[position..<position + count])
     }
 
     public mutating func strings() -> [String]? {

@@ -60,6 +60,17 @@ import Testing
         #expect(SearchText.utf16Less("refund", "refunds"))
     }
 
+    @Test("the byte comparison orders as UTF-16 does, on random strings across the planes")
+    func utf16OrderOnBytes() {
+        var random = Generator(state: 3)
+        let alphabet: [Character] = ["a", "b", "é", "\u{D7FF}", "\u{E000}", "～", "\u{FFFD}", "😀", "𝔸", "\u{10FFFF}", "日"]
+        for _ in 0..<5_000 {
+            let a = String((0..<Int.random(in: 0...4, using: &random)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &random)] })
+            let b = String((0..<Int.random(in: 0...4, using: &random)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &random)] })
+            #expect(SearchText.utf16Less(a, b) == SearchText.utf16LessByDefinition(a, b), "\(a.debugDescription) \(b.debugDescription)")
+        }
+    }
+
     @Test("the ASCII tokeniser gives exactly the tokens of the scalar one")
     func asciiTokensMatch() {
         var random = Generator(state: 7)

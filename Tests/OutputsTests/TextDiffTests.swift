@@ -77,3 +77,183 @@ import Testing
         }
     }
 }
+
+/// The byte-based diff against the string-based one it replaced (kept here as the reference): the same lines, words and
+/// marks for random texts, including lines and words that are equal only as Swift compares strings (canonical
+/// equivalence), so the revision pages did not change.
+@Suite struct TextDiffReferenceTests {
+    static let pieces = ["Check", "the", "order", "number", " ", "  ", ".", ",", "é", "e\u{301}", "\u{212A}", "K", "réseau",
+                         "re\u{301}seau", "\u{37E}", ";", "&", "<b>", "日本", "\u{301}", "\t", "1.", "refund"]
+
+    func randomText(_ random: inout MyersTests.Generator) -> String {
+        let lineCount = Int.random(in: 0...12, using: &random)
+        return (0..<lineCount).map { _ in
+            (0..<Int.random(in: 0...5, using: &random)).map { _ in Self.pieces[Int.random(in: 0..<Self.pieces.count, using: &random)] }.joined()
+        }.joined(separator: "\n")
+    }
+
+    @Test("the same lines and word marks as the string-based diff, on 3,000 random pairs")
+    func sameAsReference() {
+        var random = MyersTests.Generator(state: 7)
+        for _ in 0..<3_000 {
+            let old = randomText(&random)
+            // Edit a few lines of the old text, so that most of it is common.
+            var lines = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for _ in 0..<Int.random(in: 0...3, using: &random) {
+                let index = Int.random(in: 0...lines.count, using: &random)
+                switch Int.random(in: 0...2, using: &random) {
+                case 0 where index < lines.count: lines.remove(at: index)
+                case 1 where index < lines.count: lines[index] += Self.pieces[Int.random(in: 0..<Self.pieces.count, using: &random)]
+                default: lines.insert(randomText(&random), at: index)
+                }
+            }
+            let new = lines.joined(separator: "\n")
+            #expect(TextDiff(old: old, new: new).lines == ReferenceTextDiff(old: old, new: new).lines, "old: \(old.debugDescription) new: \(new.debugDescription)")
+        }
+    }
+
+    @Test("lines equal only canonically are the same line; a Kelvin sign is a K")
+    func canonicalLines() {
+        #expect(TextDiff(old: "caf\u{E9}\nx", new: "cafe\u{301}\ny").lines.first == .same("cafe\u{301}"))
+        #expect(TextDiff(old: "\u{212A}\nx", new: "K\ny").lines.first == .same("K"))
+        #expect(TextDiff(old: "a\n\u{212A}", new: "b\nK").lines.last == .same("K"))
+    }
+
+    @Test("the page's HTML is the views' HTML: lines, gaps, marks, escaping")
+    func htmlMatchesViews() {
+        var random = MyersTests.Generator(state: 11)
+        for _ in 0..<500 {
+            let old = randomText(&random), new = randomText(&random) + "\n" + old
+            let diff = RevisionDiff(TextDiff(old: old, new: new))
+            var html = ""
+            for line in diff.lineViews {
+                html += "<span class=\"diff__line diff__line--\(line.kind)\"><span class=\"diff__sign\" aria-hidden=\"true\">\(line.sign)</span>"
+                for segment in line.segments {
+                    html += segment.isChanged ? "<mark>" + HTMLEscaping.escape(segment.text) + "</mark>" : HTMLEscaping.escape(segment.text)
+                }
+                html += "</span>"
+            }
+            #expect(diff.html == html)
+        }
+    }
+}
+
+/// The string-based diff that `TextDiff` replaced, unchanged, as the reference for `TextDiffReferenceTests`.
+struct ReferenceTextDiff {
+    typealias Line = TextDiff.Line
+
+    typealias Word = TextDiff.Word
+
+    let lines: [Line]
+
+    var addedCount: Int { lines.count { if case .added = $0 { true } else { false } } }
+    var removedCount: Int { lines.count { if case .removed = $0 { true } else { false } } }
+
+    init(old: String, new: String) {
+        let before = Self.lines(old), after = Self.lines(new)
+        var ids: [Substring: Int32] = [:]
+        func intern(_ line: Substring) -> Int32 {
+            if let id = ids[line] { return id }
+            let id = Int32(ids.count)
+            ids[line] = id
+            return id
+        }
+        let edits = Myers.edits(before.map(intern), after.map(intern))
+        // Walk both sides in order: removals of the old text come before the insertions that replace them.
+        var result: [Line] = []
+        var i = 0, j = 0
+        while i < before.count || j < after.count {
+            var removedRun: [Substring] = [], addedRun: [Substring] = []
+            while i < before.count, edits.deleted[i] { removedRun.append(before[i]); i += 1 }
+            while j < after.count, edits.inserted[j] { addedRun.append(after[j]); j += 1 }
+            // Pair edited lines for word-level marks.
+            for (index, line) in removedRun.enumerated() {
+                let partner = index < addedRun.count ? addedRun[index] : nil
+                result.append(.removed(String(line), words: partner.map { Self.words(line, against: $0) } ?? [Word(text: String(line), isChanged: true)]))
+            }
+            for (index, line) in addedRun.enumerated() {
+                let partner = index < removedRun.count ? removedRun[index] : nil
+                result.append(.added(String(line), words: partner.map { Self.words(line, against: $0) } ?? [Word(text: String(line), isChanged: true)]))
+            }
+            if removedRun.isEmpty, addedRun.isEmpty {
+                if i < before.count, j < after.count {
+                    result.append(.same(String(after[j])))
+                    i += 1
+                    j += 1
+                } else if i < before.count {
+                    i += 1
+                } else {
+                    j += 1
+                }
+            }
+        }
+        lines = result
+    }
+
+    /// The text's lines (split at `\n`; a final newline gives a last empty line, as before).
+    static func lines(_ text: String) -> [Substring] {
+        var result: [Substring] = []
+        var start = text.utf8.startIndex
+        for index in text.utf8.indices where text.utf8[index] == 0x0A {
+            result.append(text[start..<index])
+            start = text.utf8.index(after: index)
+        }
+        result.append(text[start...])
+        return result
+    }
+
+    /// The words of `line`, marked where they are not in `other`.
+    static func words(_ line: Substring, against other: Substring) -> [Word] {
+        let mine = tokens(line), theirs = tokens(other)
+        // Tokens are short and each is compared a few times: directly, not interned.
+        let edits = Myers.edits(theirs, mine)
+        var result: [Word] = []
+        var run = Substring(), runChanged = false
+        for (index, token) in mine.enumerated() {
+            let isChanged = edits.inserted[index]
+            if !run.isEmpty, isChanged != runChanged {
+                result.append(Word(text: String(run), isChanged: runChanged))
+                run = Substring()
+            }
+            // Consecutive tokens are adjacent in `line`: widen the run instead of concatenating.
+            run = run.isEmpty ? token : Substring(line.unicodeScalars[run.startIndex..<token.endIndex])
+            runChanged = isChanged
+        }
+        if !run.isEmpty { result.append(Word(text: String(run), isChanged: runChanged)) }
+        return result
+    }
+
+    /// Runs of letters and digits (with their combining marks), runs of spaces, and single other characters, so that
+    /// "order." and "order number." differ by " number" only; joining the tokens gives the line back.
+    static func tokens(_ line: Substring) -> [Substring] {
+        enum Kind { case word, space, other }
+        func kind(_ scalar: Unicode.Scalar, after previous: Kind?) -> Kind {
+            switch scalar.value {
+            case 0x20, 0x09: return .space
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return .word
+            case 0...0x7F: return .other
+            default:
+                let properties = scalar.properties
+                switch properties.generalCategory {
+                case .nonspacingMark, .spacingMark, .enclosingMark: return previous == .word ? .word : .other
+                default: return properties.isAlphabetic || properties.numericType != nil ? .word : .other
+                }
+            }
+        }
+        var tokens: [Substring] = []
+        let scalars = line.unicodeScalars
+        var start = scalars.startIndex
+        var current: Kind?
+        for index in scalars.indices {
+            let next = kind(scalars[index], after: current)
+            if let current, next != current || next == .other, index > start {
+                tokens.append(Substring(scalars[start..<index]))
+                start = index
+            }
+            current = next
+        }
+        if start < scalars.endIndex { tokens.append(Substring(scalars[start..<scalars.endIndex])) }
+        return tokens
+    }
+}
+
