@@ -53,9 +53,17 @@ struct LogCommand: ParsableCommand {
         if json {
             output.bytes.append(contentsOf: LogOutput.json(report.documents).utf8)
         } else {
-            for (index, history) in report.documents.enumerated() {
-                if index > 0 { output.bytes.append(0x0A) }
-                LogOutput.text(history, into: &output.bytes)
+            // Formatted in parallel, in order: after the history pass, printing is the rest of the run.
+            let blocks = ParallelChunks.mapWaiting(Array(report.documents.enumerated())) { chunk in
+                var bytes: [UInt8] = []
+                for (index, history) in chunk {
+                    if index > 0 { bytes.append(0x0A) }
+                    LogOutput.text(history, into: &bytes)
+                }
+                return bytes
+            }
+            for block in blocks {
+                output.bytes.append(contentsOf: block)
                 output.flushIfFull()
             }
         }

@@ -18,6 +18,25 @@ import TestSupport
         #expect(copy.map(\.kind) == [.added])
     }
 
+    @Test("tree comparison: a file replaced by a folder of the same name, names that sort around a folder, nested edits")
+    func treeComparison() throws {
+        let repo = try GitFixture()
+        let first = try repo.commit("add", by: .alice, at: "2024-01-01T10:00:00+00:00",
+                                    write: ["a": "file\n", "a.md": "1\n", "a-b/x.md": "x\n", "b/c/d.md": "d\n", "b/e.md": "e\n"])
+        // Git sorts a folder's name as if it ended in "/": "a-b/" < "a.md" < "a/" (a folder) while "a" (a file) < "a-b".
+        let second = try repo.commit("replace", by: .bob, at: "2024-02-01T10:00:00+00:00",
+                                     write: ["a/inside.md": "in\n", "b/c/d.md": "d2\n"], delete: ["a"])
+        let changes = try repo.repository.changes(in: second, parent: first)
+        #expect(changes.map { "\($0.kind) \($0.path.value)" } == ["deleted a", "added a/inside.md", "modified b/c/d.md"])
+        if GitFixture.hasGitCommand {
+            #expect(try repo.git(["diff-tree", "-r", "--name-status", "--no-renames", first.hex, second.hex])
+                    == "D\ta\nA\ta/inside.md\nM\tb/c/d.md\n")
+        }
+        let root = try repo.repository.changes(in: first, parent: nil)
+        #expect(root.map(\.path.value) == ["a", "a-b/x.md", "a.md", "b/c/d.md", "b/e.md"])
+        #expect(root.allSatisfy { $0.kind == .added && $0.oldBlob == nil && $0.newBlob != nil })
+    }
+
     @Test("the walk lists every commit, newest first, with author and committer facts")
     func walk() throws {
         let repo = try GitFixture()
