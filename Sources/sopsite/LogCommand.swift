@@ -21,7 +21,9 @@ struct LogCommand: ParsableCommand {
         are not commits of the file and are not listed.
 
         PATH is relative to the repository's top folder (as `git ls-files` prints it) or absolute. Exit status: 0, \
-        1 when a PATH has no history (renamed since, not committed, no such file), 2 usage errors.
+        1 when a PATH has no history (renamed since, not committed, no such file), 2 usage errors. It takes build's \
+        source options; --now, --drafts and --committed-only change nothing here (the history of what is committed \
+        depends on none of them).
 
         Examples:
           sopsite log content/support/refund.md
