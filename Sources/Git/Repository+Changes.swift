@@ -70,10 +70,12 @@ extension Repository {
         // The entries point into the objects' buffers: keep both alive until the walk is done.
         try withExtendedLifetime((oldTree, newTree)) { () throws(GitError) in
             var a = RawTreeCursor(oldTree), b = RawTreeCursor(newTree)
+            RawTreeCursor.skipCommonEntries(&a, &b)
             var before = try a.next(), after = try b.next()
             while before != nil || after != nil {
                 if let x = before, let y = after, x.bytes.count == y.bytes.count,
                    memcmp(x.bytes.baseAddress!, y.bytes.baseAddress!, x.bytes.count) == 0 {
+                    RawTreeCursor.skipCommonEntries(&a, &b)
                     (before, after) = (try a.next(), try b.next())
                     continue
                 }
@@ -88,6 +90,7 @@ extension Repository {
                     if !(x.type == y.type && x.id == y.id) {
                         try record(before: x, after: y, path: prefix.appending(y.name), into: &changes)
                     }
+                    RawTreeCursor.skipCommonEntries(&a, &b)
                     (before, after) = (try a.next(), try b.next())
                 } else if order < 0, let x = before {
                     try record(before: x, after: nil, path: prefix.appending(x.name), into: &changes)
@@ -217,6 +220,30 @@ struct RawTreeCursor {
 
     init(_ tree: RawObject?) {
         bytes = tree?.bytes ?? UnsafeBufferPointer(start: nil, count: 0)
+    }
+
+    /// Moves both cursors past the entries they have in common byte for byte from where they stand: the common
+    /// prefix is found a word at a time, and only its entry boundaries are looked for (in one tree: the bytes are the
+    /// same). Most of a folder is unchanged between a commit and its parent; with 3,000 files in one folder, reading
+    /// every entry of both trees was most of the history pass.
+    static func skipCommonEntries(_ a: inout RawTreeCursor, _ b: inout RawTreeCursor) {
+        guard let x = a.bytes.baseAddress.map({ $0 + a.position }), let y = b.bytes.baseAddress.map({ $0 + b.position }) else { return }
+        let count = min(a.bytes.count - a.position, b.bytes.count - b.position)
+        var common = 0
+        while common + 8 <= count,
+              UnsafeRawPointer(x + common).loadUnaligned(as: UInt64.self) == UnsafeRawPointer(y + common).loadUnaligned(as: UInt64.self) {
+            common += 8
+        }
+        while common < count, x[common] == y[common] { common += 1 }
+        // An entry is `<mode> <name>\0` and 20 id bytes; neither the mode nor the name holds a NUL.
+        var skipped = 0
+        while skipped < common, let nul = memchr(x + skipped, 0, common - skipped) {
+            let end = UnsafeRawPointer(nul) - UnsafeRawPointer(x) + 21
+            guard end <= common else { break }
+            skipped = end
+        }
+        a.position += skipped
+        b.position += skipped
     }
 
     /// The next entry, nil at the end.

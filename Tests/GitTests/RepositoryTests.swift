@@ -1,3 +1,4 @@
+import Foundation
 import Git
 import SOPCore
 import Testing
@@ -35,6 +36,20 @@ import TestSupport
         let root = try repo.repository.changes(in: first, parent: nil)
         #expect(root.map(\.path.value) == ["a", "a-b/x.md", "a.md", "b/c/d.md", "b/e.md"])
         #expect(root.allSatisfy { $0.kind == .added && $0.oldBlob == nil && $0.newBlob != nil })
+    }
+
+    @Test("a folder of 300 files: a file added first, one edited in the middle, one deleted last, as git diff-tree lists them")
+    func largeFolder() throws {
+        let repo = try GitFixture()
+        let files = Dictionary(uniqueKeysWithValues: (0..<300).map { (String(format: "f/%03d.md", $0), "version 1 of \($0)\n") })
+        let first = try repo.commit("add", by: .alice, at: "2024-01-01T10:00:00+00:00", write: files)
+        let second = try repo.commit("edit", by: .bob, at: "2024-02-01T10:00:00+00:00",
+                                     write: ["f/150.md": "version 2\n", "f/000-new.md": "new\n"], delete: ["f/299.md"])
+        let changes = try repo.repository.changes(in: second, parent: first)
+        #expect(changes.map { "\($0.kind) \($0.path.value)" } == ["added f/000-new.md", "modified f/150.md", "deleted f/299.md"])
+        if GitFixture.hasGitCommand {
+            #expect(try repo.git(["diff-tree", "-r", "--name-status", first.hex, second.hex]) == "A\tf/000-new.md\nM\tf/150.md\nD\tf/299.md\n")
+        }
     }
 
     @Test("the walk lists every commit, newest first, with author and committer facts")
