@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/run.sh — `make bench`: sopsite against MkDocs, Hugo and Pagefind, side by side on this machine, plus the
-# `git log` floor and the B12 field case; checks every tool's dates against the generator's truth and writes
+# `git log` floor, sopsite's history pass alone (`sopsite log`) and the B12 field case; checks every tool's dates against the generator's truth and writes
 # bench/results.md. Never part of `make test`.
 #
 # Environment knobs (defaults in brackets):
@@ -12,7 +12,7 @@
 #   BENCH_PEERS    peer configs of ../shared/bench/run_peers.sh, in order
 #                  ["hugo-nogit hugo-git pagefind mkdocs-plain mkdocs-git"]
 #   BENCH_SKIP_SLOW=1  drop mkdocs-git (MkDocs with the git plugins: ~13 min per run at 2,000 SOPs) [0]
-#   BENCH_B12      1 = also run the field case ../shared/cases/B12.sh (sopsite and the floor only) [1]
+#   BENCH_B12      1 = also run the field case ../shared/cases/B12.sh (sopsite, its history pass and the floor only) [1]
 #   BENCH_NICE     niceness of every measured process (the machine has 2 cores and is shared) [10]
 #   BENCH_SOPSITE  a prebuilt sopsite binary to measure instead of building .build-bench/release/sopsite
 #   BENCH_SHARED   the folder with make_sop_repo.py, run_peers.sh, verify_dates.py [../shared/bench]
@@ -165,6 +165,12 @@ floor() {  # WORK NAME REPO: one rename-detecting git log walk over the whole hi
   series "$1" "$2" floor-raw "" -- git -C "$3" log -M --raw --no-abbrev --output=/dev/null
   series "$1" "$2" floor-name-status "" -- git -C "$3" log -M --name-status --output=/dev/null
 }
+# history_pass WORK NAME REPO [sopsite options]: sopsite's history pass alone, timed like the floor beside it: the
+# whole process of `sopsite log --no-cache` (every SOP's history), output discarded (exec: no shell in the timed tree)
+history_pass() {
+  local work=$1 name=$2 repo=$3; shift 3
+  series "$work" "$name" sopsite-log "" -- bash -c 'exec "$@" > /dev/null' sopsite-log "$SOPSITE" log --no-cache --repo "$repo" "$@"
+}
 # incremental WORK NAME REPO: issue 8's rows. A build that fills a fresh cache, then BENCH_RUNS rebuilds with nothing
 # changed, then BENCH_RUNS rebuilds each after a new edit of one SOP's text in the working tree (the edit is undone
 # after). The site and cache live in WORK, never in the repository.
@@ -220,6 +226,7 @@ for size in $BENCH_SIZES; do
   sizes_row "$work" "$name" sopsite-norev "$site-norev" "$site-norev/search"
   incremental "$work" "$name" "$repo"
   floor "$work" "$name" "$repo"
+  history_pass "$work" "$name" "$repo"
 
   log "peers: $BENCH_PEERS"
   VENV="$VENV" PAGEFIND="$PAGEFIND" HUGO=hugo RUNS="$BENCH_RUNS" WARMUP=1 LONG="$BENCH_LONG" TIMEOUT="$BENCH_TIMEOUT" \
@@ -259,6 +266,7 @@ if [ "$BENCH_B12" = 1 ] && [ -f "$BENCH_CASES/B12.sh" ]; then
   series "$work" B12 sopsite "$site" -- "$SOPSITE" build --no-cache --repo "$repo" --content p --out "$site" --now "$BENCH_NOW"
   sizes_row "$work" B12 sopsite "$site" "$site/search"
   floor "$work" B12 "$repo"
+  history_pass "$work" B12 "$repo" --content p
   python3 "$ROOT/bench/correctness.py" --b12 "$site" --json "$work/correctness.json" > "$work/correctness.txt" || log "B12 spot values: exit $?"
 fi
 

@@ -17,6 +17,8 @@ public struct Signature: Hashable, Sendable {
 public struct CommitInfo: Hashable, Sendable {
     public let id: ObjectID
     public let parents: [ObjectID]
+    /// The commit's root tree.
+    public let tree: ObjectID
     public let author: Signature
     public let committer: Signature
     /// The first paragraph of the message, whitespace squashed: what `git log --format=%s` prints.
@@ -26,9 +28,10 @@ public struct CommitInfo: Hashable, Sendable {
 
     public var isMerge: Bool { parents.count > 1 }
 
-    public init(id: ObjectID, parents: [ObjectID], author: Signature, committer: Signature, subject: String, message: String) {
+    public init(id: ObjectID, parents: [ObjectID], tree: ObjectID, author: Signature, committer: Signature, subject: String, message: String) {
         self.id = id
         self.parents = parents
+        self.tree = tree
         self.author = author
         self.committer = committer
         self.subject = subject

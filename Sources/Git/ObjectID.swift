@@ -18,6 +18,13 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible 
         low = l
     }
 
+    /// The 20 bytes at `bytes` (an id inside a raw tree object).
+    init(bytes: UnsafeRawPointer) {
+        high = UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self))
+        middle = UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        low = UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+    }
+
     /// Parses 40 hexadecimal digits.
     public init?(hex: String) {
         var oid = git_oid()

@@ -7,6 +7,8 @@ import SOPCore
 public final class Repository: @unchecked Sendable {
     // @unchecked: the handle is only touched by the task that owns this object (documented above).
     let handle: OpaquePointer
+    /// The object database, opened on first use (raw tree reads); freed with the repository.
+    var objectDatabaseHandle: OpaquePointer?
 
     /// The folder holding the working tree (nil for a bare repository), with a trailing `/` removed.
     public let workingDirectory: String?
@@ -20,6 +22,7 @@ public final class Repository: @unchecked Sendable {
     }
 
     deinit {
+        if let objectDatabaseHandle { git_odb_free(objectDatabaseHandle) }
         git_repository_free(handle)
         git_libgit2_shutdown()
     }
@@ -32,6 +35,7 @@ public final class Repository: @unchecked Sendable {
     /// - Throws: `GitError` with a message that says what to do: no repository there, or one owned by another user
     ///   (libgit2 1.5 reports that as "config value 'safe.directory' was not found", which misleads).
     public static func open(at path: String) throws(GitError) -> Repository {
+        _ = Self.processReference
         git_libgit2_init()
         // Reading is all sopsite does; turning strict hash verification off saved 30–50 % of the history pass
         // (stack notes §3) and objects are still checked by zlib's checksum.
@@ -56,6 +60,17 @@ public final class Repository: @unchecked Sendable {
             throw error
         }
         return Repository(handle: handle)
+    }
+
+    /// One libgit2 reference held for the life of the process. Each time the count returns to zero, the next
+    /// `git_libgit2_init` starts libgit2 again, and Debian's libgit2 then parses every system CA certificate for
+    /// mbedTLS: about 50 million instructions (15–20 ms) for each of the several repositories a build opens and closes.
+    private static let processReference: Void = { git_libgit2_init() }()
+
+    /// Another handle on the same repository, for a second thread (libgit2 handles are not shared between threads).
+    /// - Throws: `GitError` when the repository cannot be opened again (it was removed meanwhile).
+    public func reopened() throws(GitError) -> Repository {
+        try Self.open(at: workingDirectory ?? gitDirectory)
     }
 
     /// The uid owning `path/.git` (or `path`) when it is not the current user, else nil.
@@ -89,22 +104,31 @@ public final class Repository: @unchecked Sendable {
     /// ties by commit time, as `git log --topo-order`).
     /// - Throws: `GitError` when the walk fails or stops before its end (a shallow clone's missing parents).
     public func walk(from tip: ObjectID) throws(GitError) -> [CommitInfo] {
+        var commits: [CommitInfo] = []
+        for id in try walkIDs(from: tip) { commits.append(try commit(id)) }
+        return commits
+    }
+
+    /// The ids `walk(from:)` lists, in the same order, without reading the commits' messages and signatures (callers
+    /// read those with `commit(_:)`, possibly on several handles at once).
+    /// - Throws: `GitError` when the walk fails or stops before its end (a shallow clone's missing parents).
+    public func walkIDs(from tip: ObjectID) throws(GitError) -> [ObjectID] {
         var walker: OpaquePointer?
         try check("git_revwalk_new", git_revwalk_new(&walker, handle))
         defer { git_revwalk_free(walker) }
         try check("git_revwalk_sorting", git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue))
         var start = tip.raw
         try check("git_revwalk_push", git_revwalk_push(walker, &start))
-        var commits: [CommitInfo] = []
+        var ids: [ObjectID] = []
         var oid = git_oid()
         while true {
             let code = git_revwalk_next(&oid, walker)
             if code == GIT_ITEROVER.rawValue { break }
             // A loop that stopped on any other code would silently present a short history (stack notes §6.1).
             try check("git_revwalk_next", code)
-            commits.append(try commit(ObjectID(oid)))
+            ids.append(ObjectID(oid))
         }
-        return commits
+        return ids
     }
 
     /// One commit's header facts.
@@ -119,7 +143,7 @@ public final class Repository: @unchecked Sendable {
         }
         let message = git_commit_message(commit).map { Self.text($0) } ?? ""
         let subject = git_commit_summary(commit).map { Self.text($0) } ?? ""
-        return CommitInfo(id: id, parents: parents,
+        return CommitInfo(id: id, parents: parents, tree: ObjectID(git_commit_tree_id(commit).pointee),
                           author: Self.signature(git_commit_author(commit)),
                           committer: Self.signature(git_commit_committer(commit)),
                           subject: subject, message: message)
@@ -225,7 +249,7 @@ extension Repository {
                 }
             }
             if present.count < info.parents.count { boundary.insert(id) }
-            info = CommitInfo(id: info.id, parents: present, author: info.author, committer: info.committer, subject: info.subject,
+            info = CommitInfo(id: info.id, parents: present, tree: info.tree, author: info.author, committer: info.committer, subject: info.subject,
                               message: info.message)
             commits[id] = info
         }

@@ -2,54 +2,64 @@
 ///
 /// Works on bytes: it runs for every (commit, document) change of the history pass, and Swift's grapheme-aware string
 /// splitting cost half of a 10,000-commit build. UTF-8 never uses the bytes of `\n`, `\r`, space, tab or `-` inside a
-/// multi-byte character, so line and whitespace rules are exact on bytes.
+/// multi-byte character, so line and whitespace rules are exact on bytes. Lines are compared as they are found, without
+/// collecting them: building arrays of line slices was a fifth of the history pass.
 enum ContentClassifier {
     /// Compares two versions of a file (raw bytes). Line endings are normalised first (a CRLF conversion is
     /// whitespace); a body that differs only in blank lines, trailing spaces or indentation is whitespace.
     static func classify(old: [UInt8], new: [UInt8]) -> ChangeKind {
         if old == new { return .unchanged }
-        let before = Parts(normalised(old))
-        let after = Parts(normalised(new))
-        let sameFrontMatter = significantLines(before.frontMatter, trimLeading: false) == significantLines(after.frontMatter, trimLeading: false)
-        if before.body.elementsEqual(after.body) || significantLines(before.body, trimLeading: true) == significantLines(after.body, trimLeading: true) {
-            // A front-matter edit alongside a reformat is still a metadata change, not a revision.
-            return sameFrontMatter ? .whitespace : .metadata
+        return normalised(old) { before in
+            normalised(new) { after in classify(normalised: before, after) }
         }
-        return .content
+    }
+
+    private static func classify(normalised old: UnsafeBufferPointer<UInt8>, _ new: UnsafeBufferPointer<UInt8>) -> ChangeKind {
+        let before = Parts(old)
+        let after = Parts(new)
+        if !(same(before.body, after.body) || sameSignificantLines(before.body, after.body, trimLeading: true)) {
+            return .content
+        }
+        // A front-matter edit alongside a reformat is still a metadata change, not a revision.
+        return sameSignificantLines(before.frontMatter, after.frontMatter, trimLeading: false) ? .whitespace : .metadata
     }
 
     private static let newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
 
-    /// CRLF and lone CR become LF; a leading byte-order mark is dropped.
-    static func normalised(_ bytes: [UInt8]) -> [UInt8] {
-        var start = 0
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
-        guard bytes.contains(carriageReturn) else { return start == 0 ? bytes : Array(bytes[start...]) }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var index = start
-        while index < bytes.count {
-            if bytes[index] == carriageReturn {
-                out.append(newline)
-                if index + 1 < bytes.count, bytes[index + 1] == newline { index += 1 }
-            } else {
-                out.append(bytes[index])
+    /// Calls `body` with the bytes as LF-only text: CRLF and lone CR become LF; a leading byte-order mark is dropped.
+    /// Copies only when there is a CR.
+    static func normalised<Result>(_ bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        bytes.withUnsafeBufferPointer { whole in
+            var start = 0
+            if whole.count >= 3, whole[0] == 0xEF, whole[1] == 0xBB, whole[2] == 0xBF { start = 3 }
+            let text = UnsafeBufferPointer(rebasing: whole[start...])
+            guard let base = text.baseAddress, memchr(base, Int32(carriageReturn), text.count) != nil else { return body(text) }
+            var out: [UInt8] = []
+            out.reserveCapacity(text.count)
+            var index = 0
+            while index < text.count {
+                if text[index] == carriageReturn {
+                    out.append(newline)
+                    if index + 1 < text.count, text[index + 1] == newline { index += 1 }
+                } else {
+                    out.append(text[index])
+                }
+                index += 1
             }
-            index += 1
+            return out.withUnsafeBufferPointer(body)
         }
-        return out
     }
 
     /// The front matter (between `---` fences on their own lines) and the body, as `FrontMatterSplit` splits text.
     struct Parts {
-        let frontMatter: ArraySlice<UInt8>
-        let body: ArraySlice<UInt8>
+        let frontMatter: UnsafeBufferPointer<UInt8>
+        let body: UnsafeBufferPointer<UInt8>
 
-        init(_ bytes: [UInt8]) {
-            var lines = LineIterator(bytes[...])
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            var lines = LineIterator(bytes)
             guard let first = lines.next(), Self.isFence(first, closing: false) else {
-                frontMatter = []
-                body = bytes[...]
+                frontMatter = UnsafeBufferPointer(rebasing: bytes[0..<0])
+                body = bytes
                 return
             }
             let yamlStart = lines.position
@@ -57,56 +67,95 @@ enum ContentClassifier {
                 let lineStart = lines.position
                 guard let line = lines.next() else { break }
                 if Self.isFence(line, closing: true) {
-                    frontMatter = bytes[yamlStart..<lineStart]
-                    body = bytes[lines.position...]
+                    frontMatter = UnsafeBufferPointer(rebasing: bytes[yamlStart..<lineStart])
+                    body = UnsafeBufferPointer(rebasing: bytes[lines.position...])
                     return
                 }
             }
             // Unclosed: all body here (the Documents stage reports it to the writer).
-            frontMatter = []
-            body = bytes[...]
+            frontMatter = UnsafeBufferPointer(rebasing: bytes[0..<0])
+            body = bytes
         }
 
-        private static func isFence(_ line: ArraySlice<UInt8>, closing: Bool) -> Bool {
+        private static func isFence(_ line: UnsafeBufferPointer<UInt8>, closing: Bool) -> Bool {
             let trimmed = ContentClassifier.trim(line, leading: false)
-            return trimmed.elementsEqual("---".utf8) || (closing && trimmed.elementsEqual("...".utf8))
+            guard trimmed.count == 3 else { return false }
+            let dash = UInt8(ascii: "-"), dot = UInt8(ascii: ".")
+            return trimmed.allSatisfy { $0 == dash } || (closing && trimmed.allSatisfy { $0 == dot })
         }
     }
 
-    /// Lines without trailing (and, for bodies, leading) spaces and tabs, blank lines dropped.
-    static func significantLines(_ text: ArraySlice<UInt8>, trimLeading: Bool) -> [ArraySlice<UInt8>] {
-        var result: [ArraySlice<UInt8>] = []
-        var lines = LineIterator(text)
-        while let line = lines.next() {
-            let trimmed = trim(line, leading: trimLeading)
-            if !trimmed.isEmpty { result.append(trimmed) }
+    /// True when both texts have the same lines once trailing (and, for bodies, leading) spaces and tabs are removed
+    /// and blank lines dropped.
+    static func sameSignificantLines(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, trimLeading: Bool) -> Bool {
+        var left = SignificantLines(a, trimLeading: trimLeading)
+        var right = SignificantLines(b, trimLeading: trimLeading)
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return true
+            case (let x?, let y?): if !same(x, y) { return false }
+            default: return false
+            }
         }
-        return result
     }
 
-    static func trim(_ line: ArraySlice<UInt8>, leading: Bool) -> ArraySlice<UInt8> {
-        var slice = line
-        while let last = slice.last, last == 0x20 || last == 0x09 { slice.removeLast() }
-        if leading { while let first = slice.first, first == 0x20 || first == 0x09 { slice.removeFirst() } }
-        return slice
+    static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+        return memcmp(x, y, a.count) == 0
     }
 
-    /// Lines of a byte slice, without their `\n`.
+    static func trim(_ line: UnsafeBufferPointer<UInt8>, leading: Bool) -> UnsafeBufferPointer<UInt8> {
+        var start = 0, end = line.count
+        while end > start, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 }
+        if leading { while start < end, line[start] == 0x20 || line[start] == 0x09 { start += 1 } }
+        return UnsafeBufferPointer(rebasing: line[start..<end])
+    }
+
+    /// Non-blank lines, trimmed.
+    struct SignificantLines: IteratorProtocol {
+        private var lines: LineIterator
+        private let trimLeading: Bool
+
+        init(_ text: UnsafeBufferPointer<UInt8>, trimLeading: Bool) {
+            lines = LineIterator(text)
+            self.trimLeading = trimLeading
+        }
+
+        mutating func next() -> UnsafeBufferPointer<UInt8>? {
+            while let line = lines.next() {
+                let trimmed = ContentClassifier.trim(line, leading: trimLeading)
+                if !trimmed.isEmpty { return trimmed }
+            }
+            return nil
+        }
+    }
+
+    /// Lines of a byte buffer, without their `\n`; `position` is the offset of the next line.
     struct LineIterator: IteratorProtocol {
-        let text: ArraySlice<UInt8>
-        private(set) var position: Int
+        let text: UnsafeBufferPointer<UInt8>
+        private(set) var position = 0
 
-        init(_ text: ArraySlice<UInt8>) {
+        init(_ text: UnsafeBufferPointer<UInt8>) {
             self.text = text
-            position = text.startIndex
         }
 
-        mutating func next() -> ArraySlice<UInt8>? {
-            guard position < text.endIndex else { return nil }
-            let end = text[position...].firstIndex(of: UInt8(ascii: "\n")) ?? text.endIndex
-            let line = text[position..<end]
-            position = end < text.endIndex ? end + 1 : end
+        mutating func next() -> UnsafeBufferPointer<UInt8>? {
+            guard position < text.count, let base = text.baseAddress else { return nil }
+            let rest = text.count - position
+            var end = text.count
+            if let found = memchr(base + position, Int32(ContentClassifier.newline), rest) {
+                end = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+            }
+            let line = UnsafeBufferPointer(rebasing: text[position..<end])
+            position = end < text.count ? end + 1 : end
             return line
         }
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

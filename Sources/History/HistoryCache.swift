@@ -144,23 +144,28 @@ public struct HistoryCache: Sendable {
 
     // MARK: lookups for the walk
 
-    mutating func changes(in commit: ObjectID, parent: ObjectID?, repository: Repository) throws(GitError) -> [FileChange] {
+    /// Notes that the walk used what `commit` changed against its first parent; `isComputed`: this build worked it
+    /// out (the walk reads the known facts from `changes` and computes the others in parallel).
+    mutating func record(_ list: [FileChange], of commit: ObjectID, isComputed: Bool) {
         usedChanges.insert(commit)
-        if let known = changes[commit] { return known }
-        let computed = try repository.changes(in: commit, parent: parent)
-        self.computed += 1
-        changes[commit] = computed
-        return computed
+        if isComputed {
+            computed += 1
+            changes[commit] = list
+        }
     }
 
-    mutating func kind(old: ObjectID, new: ObjectID, compute: () throws(GitError) -> ChangeKind) throws(GitError) -> ChangeKind {
-        let pair = BlobPair(old: old, new: new)
+    /// The kind of a blob pair when known (and then notes it as used).
+    mutating func knownKind(_ pair: BlobPair) -> ChangeKind? {
+        guard let known = kinds[pair] else { return nil }
         usedKinds.insert(pair)
-        if let known = kinds[pair] { return known }
-        let kind = try compute()
+        return known
+    }
+
+    /// Adds a kind this build classified.
+    mutating func learn(_ kind: ChangeKind, for pair: BlobPair) {
+        usedKinds.insert(pair)
         computed += 1
         kinds[pair] = kind
-        return kind
     }
 
     mutating func blobID(at path: RepoPath, in commit: ObjectID, repository: Repository) throws(GitError) -> ObjectID? {

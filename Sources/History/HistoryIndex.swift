@@ -48,6 +48,9 @@ public struct HistoryIndex: Sendable {
         public var ignoredRevisions: Set<String>
         /// Walk a shallow clone as far as it goes instead of refusing it (`--allow-shallow`).
         public var allowShallow = false
+        /// Threads (each with its own repository handle) that compare trees and classify changes; the result is the
+        /// same for any number. Default: one per processor, at most 8 (each handle keeps an object cache of its own).
+        public var workers = min(8, ProcessInfo.processInfo.activeProcessorCount)
 
         public init(folder: RepoPath = RepoPath(""), includes: @escaping @Sendable (RepoPath) -> Bool = HistoryIndex.isMarkdown,
                     ignoredRevisions: Set<String> = []) {
@@ -123,14 +126,23 @@ public struct HistoryIndex: Sendable {
         }
         var walker = Walker(repository: repository, mailmap: try repository.mailmap(), options: options, cache: cache)
         try walker.run(from: head, shallow: repository.isShallow)
+        let documents = walker.documents()
         cache = walker.cache
-        return Diagnosed(HistoryIndex(head: head.hex, commitCount: walker.commitCount, documents: walker.documents(),
+        return Diagnosed(HistoryIndex(head: head.hex, commitCount: walker.commitCount, documents: documents,
                                       reviewTrailers: walker.trailers,
                                       isShallow: repository.isShallow), diagnostics: diagnostics)
     }
 }
 
 /// The state of the one walk: which documents follow which path, and what was recorded for each.
+///
+/// The graph walk (libgit2 sorts the whole graph, one thread) gives the commits in order; meanwhile a second handle
+/// starts on what the first-parent line changed. What each commit changed (its tree against its first parent's,
+/// renames) is independent of every other commit, so the rest is computed in parallel, one repository handle per
+/// worker. Following the documents (which path each has at each commit, newest first) is ordered work on one thread;
+/// it notes the blob pairs whose classification is not known yet. Those are read and classified in parallel, grouped
+/// by document so that a worker reads each version once, and the records are completed with their kinds. Every
+/// parallel step returns its results in input order, so the index never depends on scheduling.
 private struct Walker {
     let repository: Repository
     let mailmap: Mailmap
@@ -142,10 +154,45 @@ private struct Walker {
     /// A path can be followed by two documents: a file re-created where another was renamed away inherits the older
     /// history of the path, as `git log --follow` shows it.
     private var tracked: [RepoPath: [Int]] = [:]
-    private var records: [[CommitRecord]] = []
+    private var records: [[PendingRecord]] = []
+    /// The commits in walk order, their hexadecimal ids and their authors after `.mailmap` (resolved when first needed).
+    private var commits: [CommitInfo] = []
+    private var commitIDs: [String] = []
+    private var authors: [(name: String, email: String)?] = []
     private var identities: [String: (name: String, email: String)] = [:]
-    private var blobs = BlobCache()
+    /// Blob pairs to classify after the walk, and where each is in that list.
+    private var pendingPairs: [HistoryCache.BlobPair] = []
+    private var pendingSlots: [HistoryCache.BlobPair: Int] = [:]
     private(set) var cache: HistoryCache
+
+    /// Items per chunk handed to a worker: enough to keep its caches warm, small enough to balance two busy cores.
+    private static let commitsPerChunk = 64
+    private static let pairsPerChunk = 32
+
+    /// A record whose kind may still be waiting for its blob pair's classification.
+    private struct PendingRecord {
+        enum Kind {
+            case known(ChangeKind)
+            case pending(slot: Int)
+        }
+        let commit: Int
+        let path: RepoPath
+        let effect: CommitRecord.Effect
+        let kind: Kind
+        let blob: ObjectID?
+        let isMerge: Bool
+        let isIgnored: Bool
+    }
+
+    /// What the parallel step read for one commit.
+    private struct CommitFacts {
+        let info: CommitInfo
+        let id: String
+        /// nil for a shallow clone's boundary commit, or when no document is followed.
+        let changes: [FileChange]?
+        /// True when `changes` was computed here rather than taken from the cache.
+        let isComputed: Bool
+    }
 
     init(repository: Repository, mailmap: Mailmap, options: HistoryIndex.Options, cache: HistoryCache) {
         self.repository = repository
@@ -160,48 +207,130 @@ private struct Walker {
         records = Array(repeating: [], count: headFiles.count)
         for (index, file) in headFiles.enumerated() { tracked[file.path] = [index] }
 
-        var commits: [CommitInfo]
-        var boundary: Set<ObjectID> = []
-        if shallow {
-            (commits, boundary) = try repository.walkAllowingMissingParents(from: head)
-        } else {
-            commits = try repository.walk(from: head)
-        }
-        commitCount = commits.count
-        for commit in commits {
-            // A shallow clone's boundary commit looks as if it created every file; what it changed is unknown (B01).
-            if boundary.contains(commit.id) { continue }
-            let isIgnored = options.ignoredRevisions.contains(commit.id.hex)
-            if !isIgnored, commit.message.contains(":") { collectTrailers(commit) }
-            if tracked.isEmpty { continue }
-            if commit.isMerge {
-                try visitMerge(commit, isIgnored: isIgnored)
+        let workers = try RepositoryWorkers(repository: repository, count: options.workers)
+        let needsChanges = !tracked.isEmpty
+        let known = cache.changes
+        // The walk below is ordered work on one thread (libgit2 sorts the whole graph before it yields a commit);
+        // meanwhile another worker already works out what the commits on HEAD's first-parent line changed.
+        let early = needsChanges && !shallow ? workers.startAside { worker, aside in
+            Self.firstParentChanges(from: head, skipping: known, worker: worker, aside: aside)
+        } : nil
+        let walked: [CommitInfo], boundary: Set<ObjectID>
+        do throws(GitError) {
+            if shallow {
+                (walked, boundary) = try repository.walkAllowingMissingParents(from: head)
             } else {
-                try visit(commit, isIgnored: isIgnored)
+                // Read on the walk's own handle: the revwalk left every commit in its object cache, so this parses
+                // without inflating, and the workers below need to read no commit at all.
+                var list: [CommitInfo] = []
+                for id in try repository.walkIDs(from: head) { list.append(try repository.commit(id)) }
+                (walked, boundary) = (list, [])
+            }
+        } catch {
+            _ = early?.finish()
+            throw error
+        }
+        let computedEarly = early?.finish() ?? [:]
+        commitCount = walked.count
+        let trees = Dictionary(walked.map { ($0.id, $0.tree) }, uniquingKeysWith: { first, _ in first })
+        let facts = try workers.map(walked.count, chunk: Self.commitsPerChunk) { worker, index throws(GitError) -> CommitFacts in
+            let info = walked[index]
+            // A shallow clone's boundary commit looks as if it created every file; what it changed is unknown (B01).
+            guard needsChanges, !boundary.contains(info.id) else { return CommitFacts(info: info, id: info.id.hex, changes: nil, isComputed: false) }
+            if let cached = known[info.id] { return CommitFacts(info: info, id: info.id.hex, changes: cached, isComputed: false) }
+            if let computed = computedEarly[info.id] { return CommitFacts(info: info, id: info.id.hex, changes: computed, isComputed: true) }
+            // Every parent of a walked commit was walked too (a shallow clone's missing ones are dropped).
+            var parentTree: ObjectID?
+            if let parent = info.parents.first { parentTree = trees[parent] }
+            if parentTree == nil, let parent = info.parents.first { parentTree = try worker.repository.treeID(of: parent) }
+            let changes = try worker.repository.changes(from: parentTree, to: info.tree)
+            return CommitFacts(info: info, id: info.id.hex, changes: changes, isComputed: true)
+        }
+        commits = facts.map(\.info)
+        commitIDs = facts.map(\.id)
+        authors = Array(repeating: nil, count: facts.count)
+
+        for (index, fact) in facts.enumerated() {
+            if boundary.contains(fact.info.id) { continue }
+            let isIgnored = options.ignoredRevisions.contains(fact.id)
+            // Only a message with a colon can hold a trailer (Foundation's `contains(":")` was 1 % of the pass).
+            if !isIgnored, fact.info.message.utf8.contains(UInt8(ascii: ":")) { collectTrailers(fact.info) }
+            guard let changes = fact.changes else { continue }
+            cache.record(changes, of: fact.info.id, isComputed: fact.isComputed)
+            if fact.info.isMerge {
+                try visitMerge(index, changes: changes, isIgnored: isIgnored)
+            } else {
+                visit(index, changes: changes, isIgnored: isIgnored)
             }
         }
+        try classifyPending(workers)
     }
 
-    func documents() -> [RepoPath: DocumentHistory] {
-        var result: [RepoPath: DocumentHistory] = [:]
-        for (index, file) in headFiles.enumerated() where !records[index].isEmpty {
-            result[file.path] = DocumentHistory(path: file.path, headBlob: file.blob.hex, commits: records[index])
+    /// What each commit on the first-parent line from `head` changed against its first parent, newest first, until
+    /// asked to stop. Facts only: the same whatever point it stops at, and a failure just ends it (the parallel step
+    /// computes the rest and reports errors).
+    private static func firstParentChanges(from head: ObjectID, skipping known: [ObjectID: [FileChange]],
+                                           worker: RepositoryWorkers.Worker, aside: RepositoryWorkers.Aside<[ObjectID: [FileChange]]>)
+        -> [ObjectID: [FileChange]] {
+        var computed: [ObjectID: [FileChange]] = [:]
+        var next: ObjectID? = head
+        do throws(GitError) {
+            while let id = next, !aside.isStopped {
+                let info = try worker.repository.commit(id)
+                if known[id] == nil {
+                    let parentTree = try info.parents.first.map { (parent: ObjectID) throws(GitError) in try worker.repository.treeID(of: parent) }
+                    computed[id] = try worker.repository.changes(from: parentTree, to: info.tree)
+                }
+                next = info.parents.first
+            }
+        } catch {
+            return computed
         }
+        return computed
+    }
+
+    /// The histories of the files at HEAD, with every record's kind. Built in parallel (a tenth of `sopsite log`'s
+    /// time was here): each document's records read only the commits, their authors and the kinds, resolved first.
+    mutating func documents() -> [RepoPath: DocumentHistory] {
+        for history in records { for record in history { _ = author(of: record.commit) } }
+        let commits = commits, commitIDs = commitIDs, authors = authors, headFiles = headFiles, records = records
+        let kinds = pendingPairs.map { cache.kinds[$0]! }
+        let indexes = Array(headFiles.indices).filter { !records[$0].isEmpty }
+        let chunks = ParallelChunks.mapWaiting(indexes) { chunk in
+            chunk.map { index in
+                let commitRecords = records[index].map { pending in
+                    let kind: ChangeKind
+                    switch pending.kind {
+                    case .known(let known): kind = known
+                    case .pending(let slot): kind = kinds[slot]
+                    }
+                    let commit = commits[pending.commit]
+                    let author = authors[pending.commit]!
+                    return CommitRecord(
+                        id: commitIDs[pending.commit], authorName: author.name, authorEmail: author.email, authorTime: commit.author.time,
+                        committerTime: commit.committer.time, subject: commit.subject, path: pending.path, effect: pending.effect, kind: kind,
+                        blob: pending.blob?.hex, isMerge: pending.isMerge, isIgnored: pending.isIgnored)
+                }
+                return DocumentHistory(path: headFiles[index].path, headBlob: headFiles[index].blob.hex, commits: commitRecords)
+            }
+        }
+        var result: [RepoPath: DocumentHistory] = [:]
+        result.reserveCapacity(indexes.count)
+        for history in chunks.joined() { result[history.path] = history }
         return result
     }
 
-    private mutating func visit(_ commit: CommitInfo, isIgnored: Bool) throws(GitError) {
-        let changes = try cache.changes(in: commit.id, parent: commit.parents.first, repository: repository)
+    private mutating func visit(_ commit: Int, changes: [FileChange], isIgnored: Bool) {
         var moves: [(from: RepoPath, documents: [Int])] = []
         for change in changes {
             if let from = change.renamedFrom {
                 // Seen from the old path, a rename away is a deletion (`git log --follow` lists it as D there).
                 for document in tracked[from] ?? [] {
-                    record(document, commit, path: from, effect: .deleted, kind: isIgnored ? .ignored : .deleted, blob: nil, isIgnored: isIgnored)
+                    record(document, commit, path: from, effect: .deleted, kind: .known(isIgnored ? .ignored : .deleted), blob: nil, isIgnored: isIgnored)
                 }
             }
             guard let documents = tracked[change.path] else { continue }
-            let kind = isIgnored && change.kind != .added ? .ignored : try classify(change)
+            let kind: PendingRecord.Kind = isIgnored && change.kind != .added ? .known(.ignored) : classify(change)
             let effect: CommitRecord.Effect
             switch change.kind {
             case .added: effect = .added
@@ -210,7 +339,7 @@ private struct Walker {
             case .renamed(let from, _): effect = .renamed(from: from)
             }
             for document in documents {
-                record(document, commit, path: change.path, effect: effect, kind: kind, blob: change.newBlob?.hex, isIgnored: isIgnored)
+                record(document, commit, path: change.path, effect: effect, kind: kind, blob: change.newBlob, isIgnored: isIgnored)
             }
             if let from = change.renamedFrom {
                 tracked[change.path] = nil
@@ -223,43 +352,72 @@ private struct Walker {
 
     /// A merge enters a document's history only when it changed the file relative to every parent (git's rule for
     /// showing a merge in `git log -- PATH`); a clean merge is simplified away and its side's commits speak for it.
-    private mutating func visitMerge(_ commit: CommitInfo, isIgnored: Bool) throws(GitError) {
-        guard let first = commit.parents.first else { return }
-        for change in try cache.changes(in: commit.id, parent: first, repository: repository) where change.kind == .modified {
+    private mutating func visitMerge(_ commit: Int, changes: [FileChange], isIgnored: Bool) throws(GitError) {
+        for change in changes where change.kind == .modified {
             guard let documents = tracked[change.path], let blob = change.newBlob else { continue }
             var differsFromAll = true
-            for parent in commit.parents.dropFirst() where try cache.blobID(at: change.path, in: parent, repository: repository) == blob {
+            for parent in commits[commit].parents.dropFirst() where try cache.blobID(at: change.path, in: parent, repository: repository) == blob {
                 differsFromAll = false
             }
             guard differsFromAll else { continue }
-            let kind = isIgnored ? .ignored : try classify(change)
+            let kind: PendingRecord.Kind = isIgnored ? .known(.ignored) : classify(change)
             for document in documents {
-                record(document, commit, path: change.path, effect: .modified, kind: kind, blob: blob.hex, isMerge: true, isIgnored: isIgnored)
+                record(document, commit, path: change.path, effect: .modified, kind: kind, blob: blob, isMerge: true, isIgnored: isIgnored)
             }
         }
     }
 
-    private mutating func classify(_ change: FileChange) throws(GitError) -> ChangeKind {
+    /// The kind when it needs no blob (or the cache knows it); otherwise the slot of its blob pair, classified later.
+    private mutating func classify(_ change: FileChange) -> PendingRecord.Kind {
         switch change.kind {
-        case .added: return .created
-        case .deleted: return .deleted
+        case .added: return .known(.created)
+        case .deleted: return .known(.deleted)
         case .modified, .renamed:
-            guard let old = change.oldBlob, let new = change.newBlob else { return .content }
-            if old == new { return .unchanged }
-            let repository = repository
-            return try cache.kind(old: old, new: new) { () throws(GitError) in
-                ContentClassifier.classify(old: try blobs.bytes(old, in: repository), new: try blobs.bytes(new, in: repository))
-            }
+            guard let old = change.oldBlob, let new = change.newBlob else { return .known(.content) }
+            if old == new { return .known(.unchanged) }
+            let pair = HistoryCache.BlobPair(old: old, new: new)
+            if let known = cache.knownKind(pair) { return .known(known) }
+            if let slot = pendingSlots[pair] { return .pending(slot: slot) }
+            pendingPairs.append(pair)
+            pendingSlots[pair] = pendingPairs.count - 1
+            return .pending(slot: pendingPairs.count - 1)
         }
     }
 
-    private mutating func record(_ document: Int, _ commit: CommitInfo, path: RepoPath, effect: CommitRecord.Effect,
-                                 kind: ChangeKind, blob: String?, isMerge: Bool = false, isIgnored: Bool) {
-        let author = identity(commit.author.name, commit.author.email)
-        records[document].append(CommitRecord(
-            id: commit.id.hex, authorName: author.name, authorEmail: author.email, authorTime: commit.author.time,
-            committerTime: commit.committer.time, subject: commit.subject, path: path, effect: effect, kind: kind,
-            blob: blob, isMerge: isMerge, isIgnored: isIgnored))
+    /// Classifies the pending blob pairs in parallel, in the order the documents' histories list them: consecutive
+    /// versions of one document share a blob, which the worker then reads once.
+    private mutating func classifyPending(_ workers: RepositoryWorkers) throws(GitError) {
+        guard !pendingPairs.isEmpty else { return }
+        var order: [Int] = []
+        order.reserveCapacity(pendingPairs.count)
+        var placed = [Bool](repeating: false, count: pendingPairs.count)
+        for history in records {
+            for record in history {
+                if case .pending(let slot) = record.kind, !placed[slot] {
+                    placed[slot] = true
+                    order.append(slot)
+                }
+            }
+        }
+        let pairs = order.map { pendingPairs[$0] }
+        let kinds = try workers.map(pairs.count, chunk: Self.pairsPerChunk) { worker, index throws(GitError) -> ChangeKind in
+            ContentClassifier.classify(old: try worker.blob(pairs[index].old), new: try worker.blob(pairs[index].new))
+        }
+        for (pair, kind) in zip(pairs, kinds) { cache.learn(kind, for: pair) }
+    }
+
+    private mutating func record(_ document: Int, _ commit: Int, path: RepoPath, effect: CommitRecord.Effect,
+                                 kind: PendingRecord.Kind, blob: ObjectID?, isMerge: Bool = false, isIgnored: Bool) {
+        records[document].append(PendingRecord(commit: commit, path: path, effect: effect, kind: kind, blob: blob, isMerge: isMerge,
+                                                isIgnored: isIgnored))
+    }
+
+    /// The author of a commit after `.mailmap`, resolved once per commit and once per identity.
+    private mutating func author(of commit: Int) -> (name: String, email: String) {
+        if let known = authors[commit] { return known }
+        let resolved = identity(commits[commit].author.name, commits[commit].author.email)
+        authors[commit] = resolved
+        return resolved
     }
 
     private mutating func identity(_ name: String, _ email: String) -> (name: String, email: String) {
@@ -302,19 +460,6 @@ private struct Walker {
         paragraphs.removeFirst()
         if let last = paragraphs.last, !Repository.trailers(of: "x\n\n" + last).isEmpty { paragraphs.removeLast() }
         return paragraphs.joined(separator: "\n\n")
-    }
-}
-
-/// Blob bytes by id, so the version a newer commit compared against is not read again for the older one.
-private struct BlobCache {
-    private var bytes: [ObjectID: [UInt8]] = [:]
-
-    mutating func bytes(_ id: ObjectID, in repository: Repository) throws(GitError) -> [UInt8] {
-        if let known = bytes[id] { return known }
-        let read = try repository.blob(id)
-        if bytes.count > 4096 { bytes.removeAll(keepingCapacity: true) }
-        bytes[id] = read
-        return read
     }
 }
 

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Work split into contiguous chunks, one child task each, results in input order: used wherever a stage's items are
@@ -19,5 +20,40 @@ public enum ParallelChunks {
             for await result in group { collected.append(result) }
             return collected.sorted { $0.0 < $1.0 }.map(\.1)
         }
+    }
+
+    /// `map` for synchronous callers (the history pass, `sopsite log`'s printing): the slices run on Dispatch's
+    /// threads and the caller waits.
+    /// - Returns: one result per slice, in the order of the slices; empty for no items.
+    public static func mapWaiting<Item: Sendable, Output: Sendable>(_ items: [Item], maxChunks: Int? = nil,
+                                                                   _ body: @Sendable (ArraySlice<Item>) -> Output) -> [Output] {
+        guard !items.isEmpty else { return [] }
+        let count = max(1, min(items.count, maxChunks ?? ProcessInfo.processInfo.activeProcessorCount * 2))
+        let size = (items.count + count - 1) / count
+        let slices = stride(from: 0, to: items.count, by: size).map { items[$0..<min($0 + size, items.count)] }
+        if slices.count == 1 { return [body(slices[0])] }
+        let results = Results<Output>(count: slices.count)
+        DispatchQueue.concurrentPerform(iterations: slices.count) { index in results.store(body(slices[index]), at: index) }
+        return results.collect()
+    }
+
+    /// One slot per slice, each written by the one iteration that computed it and read after all have finished.
+    private final class Results<Output: Sendable>: @unchecked Sendable {
+        // @unchecked: slots are written once each, by distinct iterations; `concurrentPerform` returns only after all.
+        private let slots: UnsafeMutableBufferPointer<Output?>
+
+        init(count: Int) {
+            slots = .allocate(capacity: count)
+            slots.initialize(repeating: nil)
+        }
+
+        deinit {
+            slots.deinitialize()
+            slots.deallocate()
+        }
+
+        func store(_ value: Output, at index: Int) { slots[index] = value }
+
+        func collect() -> [Output] { slots.map { $0! } }
     }
 }

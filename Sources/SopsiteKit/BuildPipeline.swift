@@ -123,22 +123,9 @@ public enum BuildPipeline {
         var historyOptions = HistoryIndex.Options(folder: contentRoot, ignoredRevisions: ignored)
         historyOptions.allowShallow = request.allowShallow
         let renderMemory = request.memory
-        async let historyResult = Task.detached { () -> (Result<Diagnosed<HistoryIndex>, GitError>, Duration) in
-            let started = ContinuousClock.now
-            do throws(GitError) {
-                let repository = try Repository.open(at: repositoryPath)
-                // Facts learned by earlier builds (in this server's memory, else in the cache folder) are reused.
-                var cache = renderMemory?.history ?? cacheFolder?.loadHistory(formatKey: BuildCache.historyKey) ?? HistoryCache()
-                let index = try HistoryIndex.build(from: repository, options: historyOptions, cache: &cache)
-                if let renderMemory {
-                    renderMemory.history = cache
-                } else if let cacheFolder, cache.computed > 0 || !FileManager.default.fileExists(atPath: cacheFolder.folder + "/" + BuildCache.historyFile) {
-                    cacheFolder.saveHistory(cache, formatKey: BuildCache.historyKey)
-                }
-                return (.success(index), ContinuousClock.now - started)
-            } catch {
-                return (.failure(error), ContinuousClock.now - started)
-            }
+        // Facts learned by earlier builds (in this server's memory, else in the cache folder) are reused.
+        async let historyResult = Task.detached {
+            HistoryStage.run(repositoryPath: repositoryPath, options: historyOptions, cacheFolder: cacheFolder, memory: renderMemory)
         }.value
         var clock = StageClock()
         BuildProgress.current?.report(.started("reading documents and walking the history"))

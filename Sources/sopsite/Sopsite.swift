@@ -13,10 +13,11 @@ struct Sopsite: AsyncParsableCommand {
           sopsite build --repo ~/sops --out /tmp/site    # another repository, another output folder
           sopsite build --content . --now 2026-12-01     # Markdown at the top of the repository; judge reviews on a fixed day
           sopsite serve                                  # preview on http://127.0.0.1:8000/, rebuilt on every save
+          sopsite log content/support/refund.md          # the history behind a page: each commit's kind and revision
           sopsite new procedure "How to …" --process customer-support
         """,
         version: "0.1.0",
-        subcommands: [BuildCommand.self, CheckCommand.self, ServeCommand.self, NewCommand.self],
+        subcommands: [BuildCommand.self, CheckCommand.self, LogCommand.self, ServeCommand.self, NewCommand.self],
         defaultSubcommand: nil
     )
 

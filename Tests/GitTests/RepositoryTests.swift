@@ -1,3 +1,4 @@
+import Foundation
 import Git
 import SOPCore
 import Testing
@@ -16,6 +17,39 @@ import TestSupport
                                        oldBlob: ObjectID.blob(hashing: Array(text.utf8)), newBlob: ObjectID.blob(hashing: Array(text.utf8)))])
         let copy = try repo.repository.changes(in: copied, parent: moved)
         #expect(copy.map(\.kind) == [.added])
+    }
+
+    @Test("tree comparison: a file replaced by a folder of the same name, names that sort around a folder, nested edits")
+    func treeComparison() throws {
+        let repo = try GitFixture()
+        let first = try repo.commit("add", by: .alice, at: "2024-01-01T10:00:00+00:00",
+                                    write: ["a": "file\n", "a.md": "1\n", "a-b/x.md": "x\n", "b/c/d.md": "d\n", "b/e.md": "e\n"])
+        // Git sorts a folder's name as if it ended in "/": "a-b/" < "a.md" < "a/" (a folder) while "a" (a file) < "a-b".
+        let second = try repo.commit("replace", by: .bob, at: "2024-02-01T10:00:00+00:00",
+                                     write: ["a/inside.md": "in\n", "b/c/d.md": "d2\n"], delete: ["a"])
+        let changes = try repo.repository.changes(in: second, parent: first)
+        #expect(changes.map { "\($0.kind) \($0.path.value)" } == ["deleted a", "added a/inside.md", "modified b/c/d.md"])
+        if GitFixture.hasGitCommand {
+            #expect(try repo.git(["diff-tree", "-r", "--name-status", "--no-renames", first.hex, second.hex])
+                    == "D\ta\nA\ta/inside.md\nM\tb/c/d.md\n")
+        }
+        let root = try repo.repository.changes(in: first, parent: nil)
+        #expect(root.map(\.path.value) == ["a", "a-b/x.md", "a.md", "b/c/d.md", "b/e.md"])
+        #expect(root.allSatisfy { $0.kind == .added && $0.oldBlob == nil && $0.newBlob != nil })
+    }
+
+    @Test("a folder of 300 files: a file added first, one edited in the middle, one deleted last, as git diff-tree lists them")
+    func largeFolder() throws {
+        let repo = try GitFixture()
+        let files = Dictionary(uniqueKeysWithValues: (0..<300).map { (String(format: "f/%03d.md", $0), "version 1 of \($0)\n") })
+        let first = try repo.commit("add", by: .alice, at: "2024-01-01T10:00:00+00:00", write: files)
+        let second = try repo.commit("edit", by: .bob, at: "2024-02-01T10:00:00+00:00",
+                                     write: ["f/150.md": "version 2\n", "f/000-new.md": "new\n"], delete: ["f/299.md"])
+        let changes = try repo.repository.changes(in: second, parent: first)
+        #expect(changes.map { "\($0.kind) \($0.path.value)" } == ["added f/000-new.md", "modified f/150.md", "deleted f/299.md"])
+        if GitFixture.hasGitCommand {
+            #expect(try repo.git(["diff-tree", "-r", "--name-status", first.hex, second.hex]) == "A\tf/000-new.md\nM\tf/150.md\nD\tf/299.md\n")
+        }
     }
 
     @Test("the walk lists every commit, newest first, with author and committer facts")

@@ -1,3 +1,4 @@
+import Foundation
 import Git
 import History
 import SOPCore
@@ -177,6 +178,62 @@ import TestSupport
         // gives each deleted file to its best match only (here the exact move to deprecated/), so this page is new.
         let storage = try #require(index[RepoPath("alerts/storage-class.md")])
         #expect(storage.commits.map(\.subject) == ["rename alert"])
+    }
+
+    @Test("a long history read by one thread and by several gives the same index, and matches git log --follow")
+    func parallelWorkersAgree() throws {
+        let repo = try GitFixture()
+        // 240 commits over 12 SOPs: body edits, front-matter edits, whitespace, moves between folders and a merge, so
+        // the commits and the blob pairs to classify span many chunks of the parallel steps.
+        var random: UInt64 = 42
+        func next(_ bound: Int) -> Int {
+            random = random &* 6364136223846793005 &+ 1442695040888963407
+            return Int((random >> 33) % UInt64(bound))
+        }
+        var paths = (0..<12).map { "content/p\($0 % 3)/sop-\($0).md" }
+        var bodies = (0..<12).map { "Step one of \($0).\nStep two.\n" }
+        var owners = Array(repeating: "dana", count: 12)
+        func text(_ index: Int) -> String { "---\nowner: \(owners[index])\n---\n# SOP \(index)\n\n" + bodies[index] }
+        try repo.commit("Add SOPs", by: .alice, at: "2020-01-01T09:00:00+00:00",
+                        write: Dictionary(uniqueKeysWithValues: (0..<12).map { (paths[$0], text($0)) }))
+        let people: [GitFixture.Person] = [.alice, .bob, .carol, .dave]
+        for step in 1...240 {
+            let index = next(12), date = "2020-\(String(format: "%02d", 1 + step / 24))-\(String(format: "%02d", 1 + step % 24))T10:00:00+02:00"
+            if step == 120 { try repo.branch("side") }
+            let branch = step > 120 && step <= 130 ? "side" : "main"
+            if step == 131 {
+                try repo.merge("side", "Merge side", by: .bob, at: date)
+                continue
+            }
+            switch next(4) {
+            case 0: bodies[index] += "Step \(step).\n"
+            case 1: owners[index] = ["dana", "erin", "femi"][next(3)]
+            case 2: bodies[index] = bodies[index].replacingOccurrences(of: ".\n", with: ".  \n")
+            default:
+                if branch == "main" {
+                    let old = paths[index]
+                    paths[index] = "content/p\(next(3))/moved-\(step)-\(index).md"
+                    try repo.commit("Move SOP \(index)", by: people[step % 4], at: date, move: [(old, paths[index])])
+                    continue
+                }
+                bodies[index] += "Side step \(step).\n"
+            }
+            if branch == "side" && index % 2 == 0 { continue }
+            try repo.commit("Change SOP \(index) (\(step))", by: people[step % 4], at: date, write: [paths[index]: text(index)], on: branch)
+        }
+        func described(_ index: HistoryIndex) -> [String] { index.paths.map { "\($0): \(index[$0]!.commits)" } }
+        var one = HistoryIndex.Options(folder: RepoPath("content"))
+        one.workers = 1
+        var several = HistoryIndex.Options(folder: RepoPath("content"))
+        several.workers = 3
+        let single = try HistoryIndex.build(from: repo.repository, options: one).value
+        let parallel = try HistoryIndex.build(from: repo.repository, options: several).value
+        #expect(single.paths.count == 12)
+        #expect(described(single) == described(parallel))
+        #expect(Set(single.paths.flatMap { single[$0]!.commits.map(\.kind) }).isSuperset(of: [.created, .content, .metadata, .whitespace, .unchanged]))
+        if GitFixture.hasGitCommand {
+            for path in parallel.paths { #expect(lines(parallel[path]!) == (try repo.gitLogFollow(path.value)), "\(path)") }
+        }
     }
 
     @Test("a repository without commits gives an empty index and a warning")

@@ -24,6 +24,9 @@ import Testing
         (Instant(secondsSinceEpoch: 1_672_551_000, offsetMinutes: -300), "2023-01-01T00:30:00-05:00"),
         (Instant(secondsSinceEpoch: 0, offsetMinutes: 0), "1970-01-01T00:00:00+00:00"),
         (Instant(secondsSinceEpoch: 1_600_000_000, offsetMinutes: 330), "2020-09-13T17:56:40+05:30"),
+        (Instant(secondsSinceEpoch: -1, offsetMinutes: -570), "1969-12-31T14:29:59-09:30"),
+        (Instant(secondsSinceEpoch: 1_700_000_000, offsetMinutes: 840), "2023-11-15T12:13:20+14:00"),
+        (Instant(secondsSinceEpoch: 253_402_300_799, offsetMinutes: 0), "9999-12-31T23:59:59+00:00"),
     ])
     func instantFormat(instant: Instant, expected: String) {
         #expect(instant.iso8601 == expected)

@@ -1,0 +1,170 @@
+import Documents
+import Foundation
+import Git
+import History
+import SOPCore
+
+/// What `sopsite log` was asked for. Paths are as the user gave them.
+public struct LogRequest: Sendable {
+    /// The repository's top folder (its working tree, or a bare repository).
+    public var repository: String
+    /// Content folder relative to the repository; nil: `content:` from `sopsite.yml`, else `content`.
+    public var content: String?
+    /// SOP files or folders, relative to the repository's top folder (as `api/pages.json`'s `source_path`) or
+    /// absolute inside it; empty: every Markdown file under the content folder.
+    public var paths: [String]
+    /// Where history facts are kept between runs (`--cache`, `--no-cache`), shared with `build`.
+    public var cache: CacheSetting = .off
+    /// Walk a shallow clone anyway.
+    public var allowShallow = false
+
+    public init(repository: String, content: String? = nil, paths: [String] = []) {
+        self.repository = repository
+        self.content = content
+        self.paths = paths
+    }
+}
+
+/// `sopsite log`: the history the build derives for each SOP (`HistoryIndex`), without building a site, so a writer
+/// can see why a page says "Rev 4" and a benchmark can time the history pass alone.
+public enum HistoryLog {
+    /// The requested documents' histories.
+    public struct Report: Sendable {
+        /// One entry per SOP, sorted by path at HEAD; each history newest first, as `git log --follow` lists it.
+        public var documents: [DocumentHistory] = []
+        /// Commits walked (merges included).
+        public var commitsWalked = 0
+        /// Problems: a path with no history (with what to type instead), the repository's state, sopsite.yml.
+        public var diagnostics: [Diagnostic] = []
+        /// Seconds the history pass took (walk and classification, cache read and write included).
+        public var historySeconds = 0.0
+    }
+
+    /// Reads `sopsite.yml` and the ignore-revs file as `build` does, runs the history pass (with the build cache
+    /// when asked) and selects the requested documents.
+    public static func run(_ request: LogRequest) -> Report {
+        var report = Report()
+        let here = SourceLocation(RepoPath(""))
+        let repositoryPath = BuildPipeline.absolute(request.repository)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: repositoryPath, isDirectory: &isFolder), isFolder.boolValue else {
+            report.diagnostics.append(.error("build.no-repository", "there is no folder \(repositoryPath)", at: here,
+                                             fix: "pass --repo with the top folder of a Git repository"))
+            return report
+        }
+        let source = SourceReader.open(repositoryPath: repositoryPath)
+        var config = SiteConfig()
+        if let data = source.read(RepoPath("sopsite.yml")) {
+            let loaded = SiteConfig.load(SourceFile(path: RepoPath("sopsite.yml"), bytes: data))
+            config = loaded.value
+            report.diagnostics += loaded.diagnostics
+        }
+        if let content = request.content {
+            config.contentRoot = RepoPath(content.split(separator: "/").filter { $0 != "." }.joined(separator: "/"))
+        }
+        var ignored: Set<String> = []
+        if let data = source.read(config.ignoreRevsFile) {
+            let parsed = HistoryIndex.ignoredRevisions(in: String(decoding: data, as: UTF8.self), path: config.ignoreRevsFile)
+            ignored = parsed.value
+            report.diagnostics += parsed.diagnostics
+        }
+        let contentPath = config.contentRoot.value.isEmpty ? repositoryPath : repositoryPath + "/" + config.contentRoot.value
+        let cacheFolder = (source.isBare && request.cache == .automatic ? nil : BuildCache.folder(for: request.cache, repository: repositoryPath))
+            .map(BuildCache.init(folder:))
+        // The same folder as `build` would accept: checked against the output folder a build would write.
+        let outputPath = config.output.map { BuildPipeline.absolute($0.hasPrefix("/") ? $0 : repositoryPath + "/" + $0) }
+            ?? BuildPipeline.absolute("_site")
+        if let folder = cacheFolder?.folder, case .folder = request.cache,
+           let problem = OutputGuard.checkCache(folder, output: outputPath, repository: repositoryPath, content: contentPath) {
+            report.diagnostics.append(problem)
+            return report
+        }
+
+        var options = HistoryIndex.Options(folder: config.contentRoot, ignoredRevisions: ignored)
+        options.allowShallow = request.allowShallow
+        let (outcome, duration) = HistoryStage.run(repositoryPath: repositoryPath, options: options, cacheFolder: cacheFolder, memory: nil)
+        report.historySeconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let index: HistoryIndex
+        switch outcome {
+        case .success(let result):
+            index = result.value
+            report.diagnostics += result.diagnostics
+        case .failure(let error):
+            report.diagnostics.append(.error("git.open", error.message, at: here))
+            return report
+        }
+        report.commitsWalked = index.commitCount
+        let selected = select(request.paths, in: index, repositoryPath: repositoryPath, contentRoot: config.contentRoot)
+        report.documents = selected.value.compactMap { index[$0] }
+        report.diagnostics += selected.diagnostics
+        return report
+    }
+
+    /// The documents `paths` name: a file at HEAD, or every document under a folder; all of them for no paths.
+    /// A path with no history gets an error that says why: renamed since (with the path to ask for), not committed
+    /// yet, outside the content folder or not there at all.
+    static func select(_ paths: [String], in index: HistoryIndex, repositoryPath: String, contentRoot: RepoPath) -> Diagnosed<[RepoPath]> {
+        let all = index.paths
+        guard !paths.isEmpty else { return Diagnosed(all) }
+        var chosen: [RepoPath] = []
+        var seen: Set<RepoPath> = []
+        var diagnostics: [Diagnostic] = []
+        for typed in paths {
+            let path = repositoryRelative(typed, repositoryPath: repositoryPath)
+            let matches = path.value.isEmpty ? all : (index[path] != nil ? [path] : all.filter { $0.isInside(path) })
+            if !matches.isEmpty {
+                for match in matches where seen.insert(match).inserted { chosen.append(match) }
+                continue
+            }
+            let location = SourceLocation(path)
+            if let renamed = all.first(where: { index[$0]?.previousPaths.contains(path) == true }) {
+                diagnostics.append(.error("log.renamed", "\(path.value) has no history of its own at HEAD: it is \(renamed.value) now", at: location,
+                                          fix: "sopsite log \(renamed.value)"))
+            } else if FileManager.default.fileExists(atPath: repositoryPath + "/" + path.value) {
+                let reason = !path.isInside(contentRoot) && !contentRoot.value.isEmpty
+                    ? "it is outside the content folder \(contentRoot.value)"
+                    : (HistoryIndex.isMarkdown(path) ? "it is not committed yet" : "it is not a Markdown file")
+                diagnostics.append(.error("log.no-history", "\(path.value) has no history: \(reason)", at: location,
+                                          fix: "commit it, or name a Markdown file under \(contentRoot.value.isEmpty ? "the repository" : contentRoot.value)"))
+            } else {
+                diagnostics.append(.error("log.no-such-file", "there is no \(path.value) in the repository's HEAD or working tree", at: location,
+                                          fix: "give the path from the repository's top folder, as `git ls-files` prints it"))
+            }
+        }
+        return Diagnosed(chosen, diagnostics: diagnostics)
+    }
+
+    /// `./content/a.md`, `content/a.md/` and an absolute path inside the repository → `content/a.md`.
+    static func repositoryRelative(_ typed: String, repositoryPath: String) -> RepoPath {
+        var text = typed
+        if text.hasPrefix("/") {
+            let absolute = BuildPipeline.absolute(text)
+            if absolute == repositoryPath { return RepoPath("") }
+            if absolute.hasPrefix(repositoryPath + "/") { text = String(absolute.dropFirst(repositoryPath.count + 1)) }
+        }
+        return RepoPath(text.split(separator: "/").filter { $0 != "." }.joined(separator: "/"))
+    }
+}
+
+/// The history stage of a build and of `sopsite log`: opens its own repository handle, reuses the facts learned
+/// before (in the server's memory, else the cache folder) and saves what it learned.
+enum HistoryStage {
+    /// - Returns: the index or the libgit2 failure, and how long the stage took (wall time).
+    static func run(repositoryPath: String, options: HistoryIndex.Options, cacheFolder: BuildCache?,
+                    memory: RenderMemory?) -> (Result<Diagnosed<HistoryIndex>, GitError>, Duration) {
+        let started = ContinuousClock.now
+        do throws(GitError) {
+            let repository = try Repository.open(at: repositoryPath)
+            var cache = memory?.history ?? cacheFolder?.loadHistory(formatKey: BuildCache.historyKey) ?? HistoryCache()
+            let index = try HistoryIndex.build(from: repository, options: options, cache: &cache)
+            if let memory {
+                memory.history = cache
+            } else if let cacheFolder, cache.computed > 0 || !FileManager.default.fileExists(atPath: cacheFolder.folder + "/" + BuildCache.historyFile) {
+                cacheFolder.saveHistory(cache, formatKey: BuildCache.historyKey)
+            }
+            return (.success(index), ContinuousClock.now - started)
+        } catch {
+            return (.failure(error), ContinuousClock.now - started)
+        }
+    }
+}
