@@ -42,7 +42,9 @@ public final class Repository: @unchecked Sendable {
         _ = sopsite_git_set_strict_hash_verification(0)
         _ = sopsite_git_set_cache_object_limit(GIT_OBJECT_TREE, 1 << 20)
         // The object cache is bounded: with 1 GiB, a history whose trees all differ (3,000 files in one folder) kept 1.3 GiB.
-        _ = sopsite_git_set_cache_max_size(64 << 20)
+        // 16 MB: at 2,000 SOPs / 10,000 commits the history pass held ~107 MB of trees in a 64 MB cache (heaptrack), the
+        // build's peak; with 16 MB the peak fell from 215 to 190 MiB for ~0.1 s more of history pass.
+        _ = sopsite_git_set_cache_max_size(16 << 20)
         var handle: OpaquePointer?
         let code = git_repository_open_ext(&handle, path, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil)
         guard code == 0, let handle else {

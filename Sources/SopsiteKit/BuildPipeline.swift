@@ -159,6 +159,9 @@ public enum BuildPipeline {
             return finish(report)
         }
         clock.lap("history (waited for)", into: &report)
+        // What the history pass freed (libgit2's objects) goes back to the system before pages are rendered: glibc's
+        // allocator otherwise keeps it, and the process stayed near its history-pass peak throughout rendering.
+        returnFreedMemory()
         report.commitsWalked = history.commitCount
 
         // Working copies that differ from HEAD are shown, and flagged (field case B06); with --committed-only the
@@ -330,6 +333,20 @@ public enum BuildPipeline {
         return URL(fileURLWithPath: base).standardizedFileURL.path
     }
 }
+
+/// Hands freed heap pages back to the system (glibc's `malloc_trim`, looked up by name: Swift's Glibc module does not
+/// import malloc.h); nothing where there is no such function.
+func returnFreedMemory() {
+    #if os(Linux)
+    typealias Trim = @convention(c) (Int) -> Int32
+    if let symbol = mallocTrimSymbol { _ = unsafeBitCast(symbol, to: Trim.self)(0) }
+    #endif
+}
+
+#if os(Linux)
+// A function address, immutable once looked up.
+nonisolated(unsafe) private let mallocTrimSymbol: UnsafeMutableRawPointer? = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim")
+#endif
 
 /// The first failure reported from concurrent tasks.
 final class FailureBox: @unchecked Sendable {
