@@ -398,6 +398,43 @@ def incremental_section(works, md):
     md.extend(rows)
 
 
+def serve_section(works, md):
+    """Issue 8's preview-server rows (bench/serve_load.sh): wrk on one SOP page, then save-to-visible after edits."""
+    rows = []
+    for w in works:
+        path = os.path.join(w["dir"], "serve-load.txt")
+        if not os.path.exists(path):
+            continue
+        kv = {}
+        for line in open(path, encoding="utf-8"):
+            key, _, value = line.rstrip("\n").partition(" ")
+            kv[key] = value.strip()
+        seen = [float(x) for x in kv.get("save_to_visible_s", "").split() if x.replace(".", "", 1).isdigit()]
+        misses = len([x for x in kv.get("save_to_visible_s", "").split() if x == "timeout"])
+        rebuilds = [float(x) for x in kv.get("rebuild_s", "").split() if x.replace(".", "", 1).isdigit()]
+        errors = int(kv.get("non2xx", "0") or 0) + int(kv.get("socket_errors", "0") or 0)
+        visible = (f"{statistics.median(seen):.2f} s (n={len(seen)}, {min(seen):.2f}–{max(seen):.2f})" if seen else "—") \
+            + (f", {misses} not seen in 120 s" if misses else "")
+        rows.append(f"| {title(w).split(' (')[0]} | {kv.get('requests_per_sec', '?')} | {kv.get('requests', '?')} | {errors} "
+                    f"| {kv.get('latency_p50_ms', '?')} / {kv.get('latency_p99_ms', '?')} | {visible} "
+                    f"| {statistics.median(rebuilds):.2f} s | {kv.get('load1_start', '?')} |" if rebuilds else
+                    f"| {title(w).split(' (')[0]} | {kv.get('requests_per_sec', '?')} | {kv.get('requests', '?')} | {errors} "
+                    f"| {kv.get('latency_p50_ms', '?')} / {kv.get('latency_p99_ms', '?')} | {visible} | — | {kv.get('load1_start', '?')} |")
+    if not rows:
+        return
+    md.append("")
+    md.append("## Preview server (`sopsite serve`)")
+    md.append("")
+    md.append("`bench/serve_load.sh`: `sopsite serve` on the repository (site in memory), `wrk -t2 -c32 --latency` on one SOP page "
+              "over loopback (both at the bench's niceness, sharing the 2 cores), then three edits of that SOP's file, each timed "
+              "from the save to the page showing it (the server polls the files and rebuilds in memory; the rebuild column is "
+              "the server's own report). Goal (issue 8): 0 errors.")
+    md.append("")
+    md.append("| repository | requests/s | requests | errors | latency p50 / p99 ms | save to visible: median | server rebuild: median | load at start |")
+    md.append("|---|---|---|---|---|---|---|---|")
+    md.extend(rows)
+
+
 def search_section(works, md):
     """The table of bench/search_bench.py (WORK/search.json), one block of rows per knowledge base."""
     import sys
@@ -473,6 +510,7 @@ def main():
     overview(works, md)
     goals(works, md)
     incremental_section(works, md)
+    serve_section(works, md)
     search_section(works, md)
     for w in works:
         md.append("")

@@ -20,6 +20,8 @@
 #   BENCH_OUT      the report to write [bench/results.md]
 #   BENCH_NOW      --now passed to sopsite [2026-11-30]
 #   BENCH_SEARCH   1 = also run bench/search_bench.py (sopsite's search index vs Pagefind's in headless Chromium) [1]
+#   BENCH_SERVE    1 = also load the preview server: wrk on one SOP page, then save-to-visible times (bench/serve_load.sh) [1]
+#   BENCH_WRK_SECONDS  how long wrk runs [30]
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -41,12 +43,16 @@ BENCH_CASES=$(realpath -m "${BENCH_CASES:-$ROOT/../shared/cases}")
 BENCH_OUT=${BENCH_OUT:-$ROOT/bench/results.md}
 BENCH_NOW=${BENCH_NOW:-2026-11-30}
 BENCH_SEARCH=${BENCH_SEARCH:-1}
+BENCH_SERVE=${BENCH_SERVE:-1}
+BENCH_WRK_SECONDS=${BENCH_WRK_SECONDS:-30}
 if [ "${BENCH_SKIP_SLOW:-0}" = 1 ]; then BENCH_PEERS=$(echo " $BENCH_PEERS " | sed 's/ mkdocs-git / /g'); fi
 VENV=$BENCH_DIR/venv
 PIP_PACKAGES=${BENCH_PIP_PACKAGES:-"mkdocs==1.6.1 mkdocs-material==9.8.2 mkdocs-git-revision-date-localized-plugin==1.6.3 mkdocs-git-authors-plugin==0.10.0 pagefind_bin==1.5.2"}
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=bench/serve_load.sh
+. "$ROOT/bench/serve_load.sh"
 [ -f "$BENCH_SHARED/make_sop_repo.py" ] && [ -f "$BENCH_SHARED/run_peers.sh" ] || die "no make_sop_repo.py/run_peers.sh in $BENCH_SHARED (set BENCH_SHARED)"
 case "$BENCH_DIR" in "$ROOT"|"$ROOT"/*) die "BENCH_DIR must be outside the repository";; esac
 mkdir -p "$BENCH_DIR/repos" "$BENCH_DIR/work"
@@ -61,6 +67,10 @@ if [ "$BENCH_SEARCH" = 1 ]; then
   [ -x /usr/bin/chromedriver ] || need_apt="$need_apt chromium-driver"
 fi
 command -v git >/dev/null 2>&1 || need_apt="$need_apt git"
+if [ "$BENCH_SERVE" = 1 ]; then
+  command -v wrk >/dev/null 2>&1 || need_apt="$need_apt wrk"
+  command -v curl >/dev/null 2>&1 || need_apt="$need_apt curl"
+fi
 command -v python3 >/dev/null 2>&1 || need_apt="$need_apt python3"
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt="$need_apt python3-venv"
 if [ -n "$need_apt" ]; then
@@ -225,6 +235,7 @@ for size in $BENCH_SIZES; do
   series "$work" "$name" sopsite-norev "$site-norev" -- "$SOPSITE" build --no-cache --no-revision-pages --repo "$repo" --out "$site-norev" --now "$BENCH_NOW"
   sizes_row "$work" "$name" sopsite-norev "$site-norev" "$site-norev/search"
   incremental "$work" "$name" "$repo"
+  if [ "$BENCH_SERVE" = 1 ]; then serve_load "$work" "$name" "$repo"; fi
   floor "$work" "$name" "$repo"
   history_pass "$work" "$name" "$repo"
 
