@@ -72,6 +72,17 @@ struct BuildCache {
         unlink(folder + "/" + name)
     }
 
+    /// Removes the temporary files (`.NAME.PID`) of builds killed while writing the cache, so they do not pile up;
+    /// those of builds still running are left alone.
+    func removeAbandonedFiles() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(".") {
+            guard let dot = name.lastIndex(of: "."), dot != name.startIndex, let pid = Int32(name[name.index(after: dot)...]),
+                  !SiteWriter.isRunning(pid) else { continue }
+            unlink(folder + "/" + name)
+        }
+    }
+
     /// Writes a cache file whole or not at all (a temporary file renamed over the old one); failures are ignored, as a
     /// missing cache only costs time.
     func write(_ bytes: [UInt8], to name: String) {

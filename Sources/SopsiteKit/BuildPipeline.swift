@@ -95,6 +95,7 @@ public enum BuildPipeline {
             report.diagnostics.append(problem)
             return finish(report)
         }
+        cacheFolder?.removeAbandonedFiles()
 
         // Ignore-revs and owners files (both optional).
         var ignored: Set<String> = []

@@ -38,6 +38,9 @@ public enum HistoryLog {
         public var diagnostics: [Diagnostic] = []
         /// Seconds the history pass took (walk and classification, cache read and write included).
         public var historySeconds = 0.0
+        /// `revision_offset:` of the documents that have one (migrated from paper at revision N): the page adds it to
+        /// every revision number, and so does the log.
+        public var revisionOffsets: [RepoPath: Int] = [:]
     }
 
     /// Reads `sopsite.yml` and the ignore-revs file as `build` does, runs the history pass (with the build cache
@@ -97,6 +100,15 @@ public enum HistoryLog {
         let selected = select(request.paths, in: index, repositoryPath: repositoryPath, contentRoot: config.contentRoot)
         report.documents = selected.value.compactMap { index[$0] }
         report.diagnostics += selected.diagnostics
+        // Front matter is read only where the text names the key: parsing every SOP would double a whole-site log.
+        let loader = DocumentLoader(contentRoot: config.contentRoot)
+        let key = Array("revision_offset".utf8)
+        for history in report.documents {
+            guard let bytes = source.read(history.path), Self.contains(bytes, key) else { continue }
+            if let document = loader.load(SourceFile(path: history.path, bytes: bytes)).value, document.revisionOffset > 0 {
+                report.revisionOffsets[history.path] = document.revisionOffset
+            }
+        }
         return report
     }
 
@@ -109,29 +121,72 @@ public enum HistoryLog {
         var chosen: [RepoPath] = []
         var seen: Set<RepoPath> = []
         var diagnostics: [Diagnostic] = []
+        var isFolder: ObjCBool = false
+        func matches(_ path: RepoPath) -> [RepoPath] {
+            path.value.isEmpty ? all : (index[path] != nil ? [path] : all.filter { $0.isInside(path) })
+        }
+        // Where else a path may be meant from, as `git log` reads them: the current folder (inside the repository),
+        // and the content folder (as page URLs show them).
+        let here = BuildPipeline.absolute(".")
         for typed in paths {
-            let path = repositoryRelative(typed, repositoryPath: repositoryPath)
-            let matches = path.value.isEmpty ? all : (index[path] != nil ? [path] : all.filter { $0.isInside(path) })
-            if !matches.isEmpty {
-                for match in matches where seen.insert(match).inserted { chosen.append(match) }
+            var path = repositoryRelative(typed, repositoryPath: repositoryPath)
+            var found = matches(path)
+            if found.isEmpty, !typed.hasPrefix("/") {
+                for base in [here.hasPrefix(repositoryPath + "/") ? String(here.dropFirst(repositoryPath.count + 1)) : nil,
+                             contentRoot.value.isEmpty ? nil : contentRoot.value].compactMap({ $0 }) {
+                    let candidate = repositoryRelative(base + "/" + typed, repositoryPath: repositoryPath)
+                    let other = matches(candidate)
+                    if !other.isEmpty {
+                        (path, found) = (candidate, other)
+                        break
+                    }
+                }
+            }
+            if !found.isEmpty {
+                for match in found where seen.insert(match).inserted { chosen.append(match) }
                 continue
             }
             let location = SourceLocation(path)
             if let renamed = all.first(where: { index[$0]?.previousPaths.contains(path) == true }) {
                 diagnostics.append(.error("log.renamed", "\(path.value) has no history of its own at HEAD: it is \(renamed.value) now", at: location,
                                           fix: "sopsite log \(renamed.value)"))
-            } else if FileManager.default.fileExists(atPath: repositoryPath + "/" + path.value) {
-                let reason = !path.isInside(contentRoot) && !contentRoot.value.isEmpty
-                    ? "it is outside the content folder \(contentRoot.value)"
-                    : (HistoryIndex.isMarkdown(path) ? "it is not committed yet" : "it is not a Markdown file")
-                diagnostics.append(.error("log.no-history", "\(path.value) has no history: \(reason)", at: location,
-                                          fix: "commit it, or name a Markdown file under \(contentRoot.value.isEmpty ? "the repository" : contentRoot.value)"))
+            } else if FileManager.default.fileExists(atPath: repositoryPath + "/" + path.value, isDirectory: &isFolder) {
+                let folderName = contentRoot.value.isEmpty ? "the repository" : "the content folder \(contentRoot.value)/"
+                let (reason, fix): (String, String)
+                if !path.isInside(contentRoot) && !contentRoot.value.isEmpty {
+                    (reason, fix) = ("it is outside \(folderName)", "name an SOP under \(folderName)")
+                } else if isFolder.boolValue {
+                    (reason, fix) = ("it is a folder with no committed SOP in it", "name an SOP under \(folderName)")
+                } else if HistoryIndex.isMarkdown(path) {
+                    (reason, fix) = ("it is not committed yet", "commit it")
+                } else {
+                    (reason, fix) = ("it is not a Markdown file", "name an SOP under \(folderName)")
+                }
+                diagnostics.append(.error("log.no-history", "\(path.value) has no history: \(reason)", at: location, fix: fix))
             } else {
                 diagnostics.append(.error("log.no-such-file", "there is no \(path.value) in the repository's HEAD or working tree", at: location,
-                                          fix: "give the path from the repository's top folder, as `git ls-files` prints it"))
+                                          fix: "give the path from the repository's top folder (as `git ls-files` prints it), the current folder or the content folder"))
             }
         }
         return Diagnosed(chosen, diagnostics: diagnostics)
+    }
+
+    /// True when `key` occurs in `bytes` (memchr for its first byte, then memcmp: glibc's memmem is not imported).
+    static func contains(_ bytes: [UInt8], _ key: [UInt8]) -> Bool {
+        guard let first = key.first, bytes.count >= key.count else { return false }
+        return bytes.withUnsafeBufferPointer { buffer in
+            key.withUnsafeBufferPointer { needle in
+                guard let base = buffer.baseAddress, let needleBase = needle.baseAddress else { return false }
+                var offset = 0
+                while offset + key.count <= buffer.count {
+                    guard let hit = memchr(base + offset, Int32(first), buffer.count - offset - key.count + 1) else { return false }
+                    let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(base + position, needleBase, key.count) == 0 { return true }
+                    offset = position + 1
+                }
+                return false
+            }
+        }
     }
 
     /// `./content/a.md`, `content/a.md/` and an absolute path inside the repository → `content/a.md`.

@@ -253,7 +253,7 @@ enum SiteWriter {
         }
     }
 
-    private static func isRunning(_ pid: Int32) -> Bool {
+    static func isRunning(_ pid: Int32) -> Bool {
         if pid == ProcessInfo.processInfo.processIdentifier { return false }
         return kill(pid, 0) == 0 || errno == EPERM
     }

@@ -16,11 +16,12 @@ struct LogCommand: ParsableCommand {
         renamed from) and the subject.
 
         Kinds: created, content (revisions); metadata (front matter only), whitespace, unchanged (a pure rename), \
-        deleted (the path was deleted, then re-used), ignored (listed in the ignore-revs file). Revisions count from \
-        1 in Git; a page adds its revision_offset. Reviews recorded by Reviewed: trailers and last_reviewed: dates \
+        deleted (the path was deleted, then re-used), ignored (listed in the ignore-revs file). Revisions are numbered \
+        as the page numbers them (with revision_offset: N, the first is Rev N+1). Reviews recorded by Reviewed: trailers and last_reviewed: dates \
         are not commits of the file and are not listed.
 
-        PATH is relative to the repository's top folder (as `git ls-files` prints it) or absolute. Exit status: 0, \
+        PATH is relative to the repository's top folder (as `git ls-files` prints it), the current folder or the \
+        content folder, or absolute. Exit status: 0, \
         1 when a PATH has no history (renamed since, not committed, no such file), 2 usage errors. It takes build's \
         source options; --now, --drafts and --committed-only change nothing here (the history of what is committed \
         depends on none of them).
@@ -33,7 +34,7 @@ struct LogCommand: ParsableCommand {
 
     @OptionGroup var source: SourceOptions
 
-    @Argument(help: "SOP files or folders, relative to the repository's top folder (default: the whole content folder).")
+    @Argument(help: "SOP files or folders, from the repository's top folder, the current folder or the content folder (default: the whole content folder).")
     var paths: [String] = []
 
     @Flag(help: "Print JSON: an array of {path, head_blob, commits, revisions, history: [{commit, short_id, date, author, email, revision, kind, path, renamed_from, subject, merge, ignored, review}]}.")
@@ -53,14 +54,14 @@ struct LogCommand: ParsableCommand {
         let report = HistoryLog.run(request)
         var output = BufferedOutput()
         if json {
-            output.bytes.append(contentsOf: LogOutput.json(report.documents).utf8)
+            output.bytes.append(contentsOf: LogOutput.json(report.documents, offsets: report.revisionOffsets).utf8)
         } else {
             // Formatted in parallel, in order: after the history pass, printing is the rest of the run.
             let blocks = ParallelChunks.mapWaiting(Array(report.documents.enumerated())) { chunk in
                 var bytes: [UInt8] = []
                 for (index, history) in chunk {
                     if index > 0 { bytes.append(0x0A) }
-                    LogOutput.text(history, into: &bytes)
+                    LogOutput.text(history, offset: report.revisionOffsets[history.path] ?? 0, into: &bytes)
                 }
                 return bytes
             }
@@ -102,8 +103,9 @@ enum LogOutput {
     /// One SOP's block: a header line `PATH: N commits, M revisions`, then one line per commit, newest first:
     /// `id  date  Rev n  kind  author  path (from old path)  subject`, columns padded within the block.
     /// Written as bytes: String concatenation and padding were a sixth of `sopsite log`'s time.
-    static func text(_ history: DocumentHistory, into out: inout [UInt8]) {
-        let revisions = revisionNumbers(history)
+    /// - Parameter offset: the document's `revision_offset`, added to revision numbers as the page adds it.
+    static func text(_ history: DocumentHistory, offset: Int = 0, into out: inout [UInt8]) {
+        let revisions = revisionNumbers(history, offset: offset)
         let kinds = history.commits.map(kindLabel)
         let paths = history.commits.map { commit in commit.renamedFrom.map { "\(commit.path.value) (from \($0.value))" } ?? commit.path.value }
         let revisionLabels = revisions.map { $0.map { "Rev \($0)" } ?? "" }
@@ -115,7 +117,11 @@ enum LogOutput {
         let pathWidth = pathWidths.max() ?? 0
         let revisionCount = history.revisionCount
         out.append(contentsOf: "\(history.path.value): \(history.commits.count) commit\(history.commits.count == 1 ? "" : "s"), ".utf8)
-        out.append(contentsOf: "\(revisionCount) revision\(revisionCount == 1 ? "" : "s")\n".utf8)
+        out.append(contentsOf: "\(revisionCount) revision\(revisionCount == 1 ? "" : "s")".utf8)
+        if offset > 0 {
+            out.append(contentsOf: " (revision_offset \(offset): numbered from Rev \(offset + 1), as on the page)".utf8)
+        }
+        out.append(0x0A)
         for (index, commit) in history.commits.enumerated() {
             out.append(contentsOf: commit.id.utf8.prefix(10))
             out.append(contentsOf: "  ".utf8)
@@ -150,9 +156,10 @@ enum LogOutput {
         return label
     }
 
-    /// The revision each commit made (1 = created), nil for commits that made none; newest first like the commits.
-    static func revisionNumbers(_ history: DocumentHistory) -> [Int?] {
-        var revision = history.revisionCount + 1
+    /// The revision each commit made (1 + `offset` = created, as the page numbers them), nil for commits that made
+    /// none; newest first like the commits.
+    static func revisionNumbers(_ history: DocumentHistory, offset: Int = 0) -> [Int?] {
+        var revision = history.revisionCount + 1 + offset
         return history.commits.map { commit in
             guard commit.kind.isRevision else { return nil }
             revision -= 1
@@ -165,8 +172,12 @@ enum LogOutput {
         let headBlob: String
         let commits: Int
         let revisions: Int
+        let revisionOffset: Int
         let history: [Line]
-        enum CodingKeys: String, CodingKey { case path, commits, revisions, history; case headBlob = "head_blob" }
+        enum CodingKeys: String, CodingKey {
+            case path, commits, revisions, history
+            case headBlob = "head_blob", revisionOffset = "revision_offset"
+        }
     }
 
     struct Line: Encodable {
@@ -195,10 +206,12 @@ enum LogOutput {
     }
 
     /// The documents as a JSON array (sorted keys, pretty-printed), in the order given.
-    static func json(_ documents: [DocumentHistory]) -> String {
+    static func json(_ documents: [DocumentHistory], offsets: [RepoPath: Int] = [:]) -> String {
         let entries = documents.map { history in
-            let revisions = revisionNumbers(history)
+            let offset = offsets[history.path] ?? 0
+            let revisions = revisionNumbers(history, offset: offset)
             return Entry(path: history.path.value, headBlob: history.headBlob, commits: history.commits.count, revisions: history.revisionCount,
+                         revisionOffset: offset,
                          history: history.commits.enumerated().map { index, commit in
                              Line(commit: commit.id, shortID: commit.shortID, date: commit.authorTime.iso8601, author: commit.authorName,
                                   email: commit.authorEmail, kind: commit.kind.rawValue, path: commit.path.value, subject: commit.subject,

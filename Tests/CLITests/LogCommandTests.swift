@@ -114,6 +114,40 @@ import TestSupport
         #expect(blocks[1].hasPrefix("content/support/escalate.md: 1 commit, 1 revision\n"))
     }
 
+    @Test("a path is also found from the current folder and from the content folder, as page URLs show it")
+    func relativePaths() throws {
+        let repo = try repository()
+        let top = try sopsite(["log", "--no-cache", "content/finance/refund.md"], in: repo.path)
+        #expect(top.status == 0, "\(top.errors)")
+        let fromContent = try sopsite(["log", "--no-cache", "finance/refund.md"], in: repo.path)
+        #expect(fromContent.status == 0, "\(fromContent.errors)")
+        #expect(fromContent.output == top.output)
+        let fromFolder = try sopsite(["log", "--no-cache", "--repo", "../..", "refund.md"], in: repo.path + "/content/finance")
+        #expect(fromFolder.status == 0, "\(fromFolder.errors)")
+        #expect(fromFolder.output == top.output)
+        let typo = try sopsite(["log", "--no-cache", "finance/refnd.md"], in: repo.path)
+        #expect(typo.status == 1)
+        #expect(typo.errors.contains("the current folder or the content folder"))
+    }
+
+    @Test("revision_offset numbers the revisions as the page does, in text and JSON")
+    func revisionOffset() throws {
+        let repo = try GitFixture()
+        let text = "---\nid: SOP-QA-001\ntitle: Calibrate\nrevision_offset: 4\n---\n# Calibrate\n\n1. Zero the scale.\n"
+        try repo.commit("Import from paper", by: .alice, at: "2024-01-10T09:00:00+01:00", write: ["content/qa/calibrate.md": text])
+        try repo.commit("Calibrate: weigh twice", by: .bob, at: "2024-02-10T09:00:00+01:00",
+                        write: ["content/qa/calibrate.md": text + "2. Weigh twice.\n"])
+        let result = try sopsite(["log", "--no-cache", "content/qa/calibrate.md"], in: repo.path)
+        #expect(result.status == 0, "\(result.errors)")
+        let lines = result.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "content/qa/calibrate.md: 2 commits, 2 revisions (revision_offset 4: numbered from Rev 5, as on the page)")
+        #expect(lines.dropFirst().map { $0.contains("Rev 6") } == [true, false])
+        #expect(lines.dropFirst().map { $0.contains("Rev 5") } == [false, true])
+        let json = try sopsite(["log", "--no-cache", "--json", "content/qa/calibrate.md"], in: repo.path)
+        #expect(try entries(json.output).first?.history.map(\.revision) == [6, 5])
+        #expect(json.output.contains("\"revision_offset\" : 4"))
+    }
+
     @Test("a folder names every SOP in it; an old path, a missing file and an untracked file exit 1 and say what to type")
     func pathsAndProblems() throws {
         let repo = try repository()

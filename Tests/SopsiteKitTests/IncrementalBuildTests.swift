@@ -198,6 +198,11 @@ import TestSupport
         }
         #expect(FileManager.default.fileExists(atPath: cache + "/.gitignore"))
 
+        // Temporary files of a build killed while writing the cache (`.NAME.PID`, no such process) are swept.
+        try Data("half".utf8).write(to: URL(fileURLWithPath: cache + "/.pages.bin.4194301"))
+        _ = try await expectSameAsFullBuild(repo, output: site, cache: cache, "after a killed build's temporary file")
+        #expect(!FileManager.default.fileExists(atPath: cache + "/.pages.bin.4194301"))
+
         // Well-formed but edited by hand (a title changed in the cached search entries): the checksum no longer
         // matches, so the file is not read.
         _ = try await expectSameAsFullBuild(repo, output: site, cache: cache, "settled")
