@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Git
+import SOPCore
 
 /// Repository handles for the parts of the history pass that are independent per item (what each commit changed, how
 /// each pair of blobs classifies), one handle per thread: libgit2 handles are not shared between threads.
@@ -51,7 +52,7 @@ final class RepositoryWorkers {
             for index in 0..<count { results.append(try body(workers[0], index)) }
             return results
         }
-        let slots = Slots<T>(count: count)
+        let slots = ResultSlots<T>(count: count)
         let schedule = Schedule(chunks: chunks)
         let workers = workers
         DispatchQueue.concurrentPerform(iterations: workers.count) { workerIndex in
@@ -132,26 +133,5 @@ final class RepositoryWorkers {
                 if failure == nil || index < failure!.index { failure = (error, index) }
             }
         }
-    }
-
-    /// One result slot per index, each written by exactly one worker (the one that took its chunk) and read only
-    /// after all workers have finished, so the slots need no lock.
-    private final class Slots<T: Sendable>: @unchecked Sendable {
-        // @unchecked: see above; `concurrentPerform` returns only after every worker is done (a happens-before edge).
-        private let buffer: UnsafeMutableBufferPointer<T?>
-
-        init(count: Int) {
-            buffer = .allocate(capacity: count)
-            buffer.initialize(repeating: nil)
-        }
-
-        deinit {
-            buffer.deinitialize()
-            buffer.deallocate()
-        }
-
-        func store(_ value: T, at index: Int) { buffer[index] = value }
-
-        func collect() -> [T] { buffer.map { $0! } }
     }
 }

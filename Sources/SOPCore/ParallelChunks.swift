@@ -32,28 +32,32 @@ public enum ParallelChunks {
         let size = (items.count + count - 1) / count
         let slices = stride(from: 0, to: items.count, by: size).map { items[$0..<min($0 + size, items.count)] }
         if slices.count == 1 { return [body(slices[0])] }
-        let results = Results<Output>(count: slices.count)
+        let results = ResultSlots<Output>(count: slices.count)
         DispatchQueue.concurrentPerform(iterations: slices.count) { index in results.store(body(slices[index]), at: index) }
         return results.collect()
     }
 
-    /// One slot per slice, each written by the one iteration that computed it and read after all have finished.
-    private final class Results<Output: Sendable>: @unchecked Sendable {
-        // @unchecked: slots are written once each, by distinct iterations; `concurrentPerform` returns only after all.
-        private let slots: UnsafeMutableBufferPointer<Output?>
+}
 
-        init(count: Int) {
-            slots = .allocate(capacity: count)
-            slots.initialize(repeating: nil)
-        }
+/// One result slot per index for work spread over threads (`DispatchQueue.concurrentPerform`): each slot is written by
+/// the one iteration that computed it and read only after all have finished, so the slots need no lock.
+public final class ResultSlots<Output: Sendable>: @unchecked Sendable {
+    // @unchecked: slots are written once each, by distinct iterations; `concurrentPerform` returns only after all
+    // (a happens-before edge for `collect`).
+    private let slots: UnsafeMutableBufferPointer<Output?>
 
-        deinit {
-            slots.deinitialize()
-            slots.deallocate()
-        }
-
-        func store(_ value: Output, at index: Int) { slots[index] = value }
-
-        func collect() -> [Output] { slots.map { $0! } }
+    public init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil)
     }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    public func store(_ value: Output, at index: Int) { slots[index] = value }
+
+    /// Every slot's value, in index order; traps if one was never stored (a programming error).
+    public func collect() -> [Output] { slots.map { $0! } }
 }

@@ -52,16 +52,9 @@ public enum BuildPipeline {
         let source = SourceReader.open(repositoryPath: repositoryPath)
 
         // Configuration.
-        var config = SiteConfig()
-        if let data = source.read(RepoPath("sopsite.yml")) {
-            let loaded = SiteConfig.load(SourceFile(path: RepoPath("sopsite.yml"), bytes: data))
-            config = loaded.value
-            report.diagnostics += loaded.diagnostics
-        }
-        if let content = request.content {
-            let trimmed = content.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
-            config.contentRoot = RepoPath(trimmed)
-        }
+        let loadedConfig = source.siteConfig(content: request.content)
+        var config = loadedConfig.value
+        report.diagnostics += loadedConfig.diagnostics
         if let base = request.baseURL { config.baseURL = base }
         if request.output == nil, let configured = config.output {
             outputPath = absolute(configured.hasPrefix("/") ? configured : repositoryPath + "/" + configured)
@@ -98,12 +91,9 @@ public enum BuildPipeline {
         cacheFolder?.removeAbandonedFiles()
 
         // Ignore-revs and owners files (both optional).
-        var ignored: Set<String> = []
-        if let data = source.read(config.ignoreRevsFile) {
-            let parsed = HistoryIndex.ignoredRevisions(in: String(decoding: data, as: UTF8.self), path: config.ignoreRevsFile)
-            ignored = parsed.value
-            report.diagnostics += parsed.diagnostics
-        }
+        let ignoredRevisions = source.ignoredRevisions(config)
+        let ignored = ignoredRevisions.value
+        report.diagnostics += ignoredRevisions.diagnostics
         var owners = Owners()
         let ownerCandidates = config.ownersFile.map { [$0] } ?? [config.contentRoot.appending("owners.yml"), RepoPath("owners.yml")]
         for candidate in ownerCandidates {

@@ -56,21 +56,10 @@ public enum HistoryLog {
             return report
         }
         let source = SourceReader.open(repositoryPath: repositoryPath)
-        var config = SiteConfig()
-        if let data = source.read(RepoPath("sopsite.yml")) {
-            let loaded = SiteConfig.load(SourceFile(path: RepoPath("sopsite.yml"), bytes: data))
-            config = loaded.value
-            report.diagnostics += loaded.diagnostics
-        }
-        if let content = request.content {
-            config.contentRoot = RepoPath(content.split(separator: "/").filter { $0 != "." }.joined(separator: "/"))
-        }
-        var ignored: Set<String> = []
-        if let data = source.read(config.ignoreRevsFile) {
-            let parsed = HistoryIndex.ignoredRevisions(in: String(decoding: data, as: UTF8.self), path: config.ignoreRevsFile)
-            ignored = parsed.value
-            report.diagnostics += parsed.diagnostics
-        }
+        let loaded = source.siteConfig(content: request.content)
+        let config = loaded.value
+        let ignored = source.ignoredRevisions(config)
+        report.diagnostics += loaded.diagnostics + ignored.diagnostics
         let contentPath = config.contentRoot.value.isEmpty ? repositoryPath : repositoryPath + "/" + config.contentRoot.value
         let cacheFolder = (source.isBare && request.cache == .automatic ? nil : BuildCache.folder(for: request.cache, repository: repositoryPath))
             .map(BuildCache.init(folder:))
@@ -83,7 +72,7 @@ public enum HistoryLog {
             return report
         }
 
-        var options = HistoryIndex.Options(folder: config.contentRoot, ignoredRevisions: ignored)
+        var options = HistoryIndex.Options(folder: config.contentRoot, ignoredRevisions: ignored.value)
         options.allowShallow = request.allowShallow
         let (outcome, duration) = HistoryStage.run(repositoryPath: repositoryPath, options: options, cacheFolder: cacheFolder, memory: nil)
         report.historySeconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18

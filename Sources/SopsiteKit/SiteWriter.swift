@@ -206,14 +206,7 @@ enum SiteWriter {
 
         /// Removes from a spare site what the new site does not have: files, then folders left empty, deepest first.
         private func removeLeftovers(of recycled: SiteInventory, keeping files: Set<String>) {
-            var needed: Set<String> = [""]
-            for file in files {
-                var folder = Substring(file)
-                while let slash = folder.lastIndex(of: "/") {
-                    folder = folder[..<slash]
-                    if !needed.insert(String(folder)).inserted { break }
-                }
-            }
+            let needed = SiteInventory.folders(holding: files)
             for file in recycled.files.keys where !files.contains(file) { unlink(path + "/" + file) }
             for folder in recycled.folders.keys.sorted(by: { $0.utf8.count > $1.utf8.count }) where !needed.contains(folder) {
                 rmdir(path + "/" + folder)

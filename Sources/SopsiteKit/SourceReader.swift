@@ -1,6 +1,7 @@
 import Documents
 import Foundation
 import Git
+import History
 import SOPCore
 
 /// Where the files a writer edits are read from: the working tree, or, for a bare repository (a CI mirror), HEAD's tree.
@@ -60,5 +61,29 @@ enum SourceReader {
             }
             return Diagnosed(content)
         }
+    }
+}
+
+extension SourceReader {
+    /// `sopsite.yml` (the defaults when there is none) with `--content` applied, as `build`, `check`, `serve` and
+    /// `log` read it; its problems come with it.
+    func siteConfig(content: String?) -> Diagnosed<SiteConfig> {
+        var config = SiteConfig()
+        var diagnostics: [Diagnostic] = []
+        if let data = read(RepoPath("sopsite.yml")) {
+            let loaded = SiteConfig.load(SourceFile(path: RepoPath("sopsite.yml"), bytes: data))
+            config = loaded.value
+            diagnostics = loaded.diagnostics
+        }
+        if let content {
+            config.contentRoot = RepoPath(content.split(separator: "/").filter { $0 != "." }.joined(separator: "/"))
+        }
+        return Diagnosed(config, diagnostics: diagnostics)
+    }
+
+    /// The commits the configuration's ignore-revs file lists (none when there is no such file).
+    func ignoredRevisions(_ config: SiteConfig) -> Diagnosed<Set<String>> {
+        guard let data = read(config.ignoreRevsFile) else { return Diagnosed([]) }
+        return HistoryIndex.ignoredRevisions(in: String(decoding: data, as: UTF8.self), path: config.ignoreRevsFile)
     }
 }

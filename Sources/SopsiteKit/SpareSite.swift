@@ -26,22 +26,30 @@ struct SiteInventory: Equatable {
     /// nil when one is missing or is not a regular file, or a path could not be written down (a newline in it).
     static func take(files paths: some Sequence<String>, in root: String) -> SiteInventory? {
         var inventory = SiteInventory()
+        var files: [String] = []
         for path in paths {
             guard !path.contains("\n"), let identity = identity(at: root + "/" + path, folder: false) else { return nil }
             inventory.files[path] = identity
-            var folder = Substring(path)
-            while let slash = folder.lastIndex(of: "/") {
-                folder = folder[..<slash]
-                if inventory.folders[String(folder)] != nil { break }
-                inventory.folders[String(folder)] = .init(inode: 0, size: 0, modified: 0)
-            }
+            files.append(path)
         }
-        inventory.folders[""] = .init(inode: 0, size: 0, modified: 0)
-        for folder in Array(inventory.folders.keys) {
+        for folder in folders(holding: files) {
             guard let identity = identity(at: folder.isEmpty ? root : root + "/" + folder, folder: true) else { return nil }
             inventory.folders[folder] = identity
         }
         return inventory
+    }
+
+    /// Every folder that holds one of `files` (relative paths), at any depth, and the root as "".
+    static func folders(holding files: some Sequence<String>) -> Set<String> {
+        var folders: Set<String> = [""]
+        for file in files {
+            var folder = Substring(file)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                if !folders.insert(String(folder)).inserted { break }
+            }
+        }
+        return folders
     }
 
     /// True when the tree at `root` is still exactly as recorded: the same files, unedited, and nothing added.

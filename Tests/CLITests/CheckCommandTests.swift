@@ -4,22 +4,8 @@ import TestSupport
 
 /// The `sopsite` executable as CI runs it: exit codes, and the text, JSON and GitHub annotation formats of `check`.
 @Suite struct CheckCommandTests {
-    /// Runs the `sopsite` built next to this test binary.
     func sopsite(_ arguments: [String], in folder: String) throws -> (status: Int32, output: String, errors: String) {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sopsite")
-        let alternative = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/debug/sopsite")
-        let process = Process()
-        process.executableURL = FileManager.default.isExecutableFile(atPath: binary.path) ? binary : alternative.standardizedFileURL
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        try runSopsite(arguments, in: folder)
     }
 
     func repository() throws -> GitFixture {

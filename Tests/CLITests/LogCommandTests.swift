@@ -5,20 +5,8 @@ import TestSupport
 /// `sopsite log`: the history sopsite derives for each SOP, checked against `git log --follow --name-status` on a real
 /// repository.
 @Suite struct LogCommandTests {
-    /// Runs the `sopsite` built next to this test binary (or in the usual build folder).
     func sopsite(_ arguments: [String], in folder: String) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = InterruptedBuildTests.binary
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        try runSopsite(arguments, in: folder)
     }
 
     func sop(owner: String, steps: String) -> String {
