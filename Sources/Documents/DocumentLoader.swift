@@ -256,15 +256,15 @@ public struct DocumentMemo: Sendable {
 
     public init() {}
 
-    /// Files of `files` that are remembered, and the rest; a remembered result replaces parsing.
     /// Files remembered.
     public var count: Int { loaded.count }
 
+    /// Files of `files` that are remembered, and the rest; a remembered result replaces parsing.
     fileprivate func split(_ files: [SourceFile]) -> (known: [(SourceFile, String, Diagnosed<Document?>)], unknown: [(SourceFile, String)]) {
         var known: [(SourceFile, String, Diagnosed<Document?>)] = []
         var unknown: [(SourceFile, String)] = []
         for file in files {
-            let checksum = Fingerprint.checksum(file.bytes)
+            let checksum = Fingerprint.bulkChecksum(file.bytes)
             if let hit = loaded[file.path], hit.checksum == checksum {
                 known.append((file, checksum, hit.result))
             } else {

@@ -2,31 +2,34 @@ import Documents
 import SiteModel
 import SOPCore
 
-/// Rendered SOPs kept between builds (`--cache`, and `sopsite serve` between saves): an SOP's page, its revision pages,
-/// its search entry and its warnings are reused when the key of everything they are rendered from is unchanged.
+/// Rendered pages kept between builds (`--cache`, and `sopsite serve` between saves), reused when the key of
+/// everything they are rendered from is unchanged: per SOP, its page, revision pages, search entry and warnings; and
+/// the site's own pages (home, process pages, lists, dashboard, review outputs, `api/pages.json`) as one group.
 ///
-/// The key (`RenderKey`) covers the SOP itself (document, history, review state, owner: every stored property, through
-/// reflection, so a new field cannot be forgotten) and what its pages show of the rest of the site (titles, URLs and
-/// processes of all documents for navigation and links, the configuration, owners, theme, `now`). Anything else about
-/// the site is left out on purpose: editing one SOP's text re-renders that SOP only.
+/// An SOP's key (`RenderKey`) covers the SOP itself (document, history, review state, owner: every stored property, so
+/// a new field cannot be forgotten) and what its pages show of the rest of the site (titles, URLs and processes of all
+/// documents for navigation and links, the configuration, owners, theme, `now`). The site group's key covers every
+/// SOP except its body, which none of those pages shows (tested by rendering them with the bodies blanked). Anything
+/// else is left out on purpose: editing one SOP's text re-renders that SOP and the search index only.
 public protocol RenderCache: Sendable {
-    /// The SOP rendered under `key` in an earlier build: its search entry and warnings, and its files to emit (a store
-    /// that put them in place itself, linked from the previous output, returns none); nil when there is no such SOP or
-    /// it cannot be put in place.
-    func reuse(key: String) -> (sop: RenderedSOP, files: [OutputFile])?
-    /// Records an SOP just rendered (called from several tasks at once).
-    func keep(key: String, _ rendered: RenderedSOP, files: [OutputFile])
+    /// The pages rendered under `key` in an earlier build: search entries and warnings, and the files to emit (a store
+    /// that put them in place itself, linked from the previous output, returns none); nil when there are no such
+    /// pages or they cannot be put in place.
+    func reuse(key: String) -> (pages: RenderedPages, files: [OutputFile])?
+    /// Records pages just rendered (called from several tasks at once).
+    func keep(key: String, _ rendered: RenderedPages, files: [OutputFile])
 }
 
-/// What reusing an SOP gives back besides its files.
-public struct RenderedSOP: Sendable {
-    public let entry: SearchIndex.Entry
+/// What reusing rendered pages gives back besides their files.
+public struct RenderedPages: Sendable {
+    /// Search entries: one for an SOP, one per process for the site group.
+    public let entries: [SearchIndex.Entry]
     public let diagnostics: [Diagnostic]
-    /// The output paths of the SOP's page and revision pages.
+    /// The output paths of the pages (an SOP's page and revision pages; the site's own pages).
     public let paths: [String]
 
-    public init(entry: SearchIndex.Entry, diagnostics: [Diagnostic], paths: [String]) {
-        self.entry = entry
+    public init(entries: [SearchIndex.Entry], diagnostics: [Diagnostic], paths: [String]) {
+        self.entries = entries
         self.diagnostics = diagnostics
         self.paths = paths
     }
@@ -38,6 +41,8 @@ public struct RenderKey: Sendable {
     public static let rendererVersion = "sopsite-render-1"
 
     let shared: Fingerprint
+    /// Prefix of the site group's key (SOP keys are hex digits only).
+    public static let sitePrefix = "site-"
 
     /// The part shared by every SOP of `site`.
     public init(site: Site, theme: Theme, allowRawHTML: Bool, revisions: Bool) {
@@ -67,14 +72,35 @@ public struct RenderKey: Sendable {
         shared = fingerprint
     }
 
-    /// The key of one SOP's pages.
-    public func key(for sop: SOPPage) -> String {
-        var fingerprint = shared
+    /// The digest of everything about one SOP except its body: what the site's own pages may read of it.
+    public func metadata(of sop: SOPPage) -> String {
+        var fingerprint = Fingerprint()
         Self.add(sop, to: &fingerprint)
         return fingerprint.hex
     }
 
-    /// Every stored property of the SOP, field by field: reflection (`Canonical`) was a quarter of a rebuild.
+    /// The key of one SOP's pages, from its `metadata(of:)` digest and its body.
+    public func key(for sop: SOPPage, metadata: String) -> String {
+        var fingerprint = shared
+        fingerprint.add(metadata)
+        fingerprint.add(sop.document.body)
+        return fingerprint.hex
+    }
+
+    /// The key of the site's own pages: the shared part, HEAD, the processes' histories and the `metadata(of:)` digests
+    /// of `site.pages + site.unassigned`, in that order.
+    public func siteKey(_ site: Site, metadata: [String]) -> String {
+        var fingerprint = shared
+        fingerprint.add(site.head ?? "\u{1}")
+        for process in site.processes {
+            fingerprint.add(process.key)
+            for change in process.history { Self.add(change, to: &fingerprint) }
+        }
+        for digest in metadata { fingerprint.add(digest) }
+        return Self.sitePrefix + fingerprint.hex
+    }
+
+    /// Every stored property of the SOP but its body, field by field: reflection (`Canonical`) was a quarter of a rebuild.
     /// `RenderKeyTests` lists the stored properties of each type through `Mirror`, so a property added later and not
     /// added here fails a test instead of leaving pages stale.
     static func add(_ sop: SOPPage, to f: inout Fingerprint) {
@@ -86,14 +112,9 @@ public struct RenderKey: Sendable {
                d.order.map(String.init) ?? "\u{1}", d.parent ?? "\u{1}", d.start ?? "\u{1}", d.end ?? "\u{1}",
                d.stakeholders.joined(separator: "\u{2}"), d.outcome ?? "\u{1}", String(d.bodyFirstLine),
                String(d.bodyStartsWithTitle)].joined(separator: "\u{0}"))
-        f.add(d.body)
         // keyLines (front-matter key → line) only place diagnostics of the assembly stage, which is never cached.
         f.add(sop.permalink)
-        for c in sop.history {
-            f.add([c.commitID, c.shortID, c.authorName, c.authorEmail, instant(c.instant), c.day.iso, c.subject, c.kind.rawValue,
-                   c.renamedFrom?.value ?? "\u{1}", c.revision.map(String.init) ?? "\u{1}", String(c.isIgnored), c.blob ?? "\u{1}"]
-                .joined(separator: "\u{0}"))
-        }
+        for change in sop.history { add(change, to: &f) }
         f.add("contributors")
         for c in sop.contributors { f.add(c.name + "\u{0}" + c.email + "\u{0}" + String(c.commits)) }
         let r = sop.review
@@ -107,6 +128,12 @@ public struct RenderKey: Sendable {
         f.add(sop.owner.map { [$0.handle, $0.name, $0.email ?? "\u{1}", $0.team ?? "\u{1}"].joined(separator: "\u{0}") } ?? "\u{1}")
         f.add(String(sop.hasUncommittedChanges))
         f.add(sop.supersededBy.joined(separator: "\u{2}"))
+    }
+
+    static func add(_ c: ChangeFacts, to f: inout Fingerprint) {
+        f.add([c.commitID, c.shortID, c.authorName, c.authorEmail, instant(c.instant), c.day.iso, c.subject, c.kind.rawValue,
+               c.renamedFrom?.value ?? "\u{1}", c.revision.map(String.init) ?? "\u{1}", String(c.isIgnored), c.blob ?? "\u{1}"]
+            .joined(separator: "\u{0}"))
     }
 
     private static func instant(_ instant: Instant) -> String { "\(instant.secondsSinceEpoch)\(instant.offsetMinutes)" }

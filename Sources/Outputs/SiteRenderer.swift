@@ -45,30 +45,34 @@ public struct SiteRenderer: Sendable {
         let library = try theme.library()
         let navigation = NavigationCache(site: site)
         let order = ReadingOrder(site: site)
-        // The site's own pages and the pages API do not depend on the SOP pages: they are made while the SOP chunks
-        // render, instead of before them on one core (1.5 s of a 2,000-SOP build), then joined in a fixed order.
-        // The process pages come first: their search entries join the SOPs', and the index is built while the rest
-        // of the site's own pages may still be rendering.
-        async let processesPart = processPages(site, library: library, navigation: navigation)
-        async let siteOwn = sitePages(site, library: library, navigation: navigation)
-        async let pagesAPI = PagesAPI.build(site)
+        let keys = cache.map { _ in RenderKey(site: site, theme: theme, allowRawHTML: markdown.allowRawHTML, revisions: revisionTexts != nil) }
+        // Each SOP's metadata digest, once: the SOP's key adds its body, the site group's key joins them all.
+        var metadata: [String]? = nil
+        var siteKey: String? = nil
+        if let keys {
+            let digests = await ParallelChunks.map(site.pages + site.unassigned) { chunk in chunk.map(keys.metadata(of:)) }.flatMap { $0 }
+            metadata = digests
+            siteKey = keys.siteKey(site, metadata: digests)
+        }
+        // The site's own pages do not depend on the SOP pages: they are made (or reused) while the SOP chunks render.
+        async let ownPart = siteOwnPart(site, library: library, navigation: navigation, cache: cache, key: siteKey)
 
         // SOP pages and their earlier revisions: the bulk of the work.
         let chunks = max(1, (site.pages.count + Self.sopsPerChunk - 1) / Self.sopsPerChunk)
-        let keys = cache.map { _ in RenderKey(site: site, theme: theme, allowRawHTML: markdown.allowRawHTML, revisions: revisionTexts != nil) }
-        let results = await ParallelChunks.map(site.pages, maxChunks: chunks) { chunk -> Result<SOPChunk, OutputError> in
+        let work = site.pages.indices.map { (sop: site.pages[$0], metadata: metadata?[$0]) }
+        let results = await ParallelChunks.map(work, maxChunks: chunks) { chunk -> Result<SOPChunk, OutputError> in
             do throws(OutputError) {
                 var done = SOPChunk()
                 var toRender: [(sop: SOPPage, key: String?)] = []
-                for sop in chunk {
-                    guard let cache, let keys else {
+                for (sop, digest) in chunk {
+                    guard let cache, let keys, let digest else {
                         toRender.append((sop, nil))
                         continue
                     }
-                    let key = keys.key(for: sop)
+                    let key = keys.key(for: sop, metadata: digest)
                     if let reused = cache.reuse(key: key) {
-                        done.searchEntries.append(reused.sop.entry)
-                        done.diagnostics += reused.sop.diagnostics
+                        done.searchEntries += reused.pages.entries
+                        done.diagnostics += reused.pages.diagnostics
                         done.files += reused.files
                     } else {
                         toRender.append((sop, key))
@@ -81,9 +85,9 @@ public struct SiteRenderer: Sendable {
                     if revisionTexts != nil {
                         rendered.files += try revisionPages([sop], site: site, texts: texts, library: library)
                     }
-                    if let key, let cache, let entry = rendered.searchEntries.first {
-                        cache.keep(key: key, RenderedSOP(entry: entry, diagnostics: rendered.diagnostics, paths: rendered.files.map(\.path)),
-                                   files: rendered.files)
+                    if let key, let cache {
+                        cache.keep(key: key, RenderedPages(entries: rendered.searchEntries, diagnostics: rendered.diagnostics,
+                                                           paths: rendered.files.map(\.path)), files: rendered.files)
                     }
                     done.searchEntries += rendered.searchEntries
                     done.diagnostics += rendered.diagnostics
@@ -98,10 +102,11 @@ public struct SiteRenderer: Sendable {
                 return .failure(error)
             }
         }
-        let processes = try await processesPart.get()
-        var files = processes.files
-        var diagnostics = processes.diagnostics
-        var searchEntries = processes.searchEntries
+        // The processes' search entries come first, then the SOPs' in page order.
+        let own = try await ownPart.get()
+        var files = own.files
+        var diagnostics = own.diagnostics
+        var searchEntries = own.searchEntries
         for result in results {
             let chunk = try result.get()
             files += chunk.files
@@ -109,10 +114,6 @@ public struct SiteRenderer: Sendable {
             searchEntries += chunk.searchEntries
         }
         files += SearchIndex.build(site, entries: searchEntries)
-        let own = try await siteOwn.get()
-        files += own.files
-        diagnostics += own.diagnostics
-        files.append(OutputFile(path: "api/pages.json", bytes: await pagesAPI))
         for (name, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: "assets/" + name, bytes: bytes))
         }
@@ -121,6 +122,32 @@ public struct SiteRenderer: Sendable {
             files = []
         }
         return Diagnosed(files.sorted { $0.path < $1.path }, diagnostics: diagnostics.sorted())
+    }
+
+    /// The site's own pages (process pages, home, lists, dashboard, review outputs, `api/pages.json`) with the processes'
+    /// search entries: reused under `key` when the cache has them, else rendered, as three tasks side by side.
+    private func siteOwnPart(_ site: Site, library: MustacheLibrary, navigation: NavigationCache, cache: (any RenderCache)?,
+                             key: String?) async -> Result<SOPChunk, OutputError> {
+        if let cache, let key, let reused = cache.reuse(key: key) {
+            return .success(SOPChunk(files: reused.files, diagnostics: reused.pages.diagnostics, searchEntries: reused.pages.entries))
+        }
+        async let processesPart = processPages(site, library: library, navigation: navigation)
+        async let sitePart = sitePages(site, library: library, navigation: navigation)
+        async let pagesAPI = PagesAPI.build(site)
+        do throws(OutputError) {
+            var own = try await processesPart.get()
+            let rest = try await sitePart.get()
+            own.files += rest.files
+            own.diagnostics += rest.diagnostics
+            own.files.append(OutputFile(path: "api/pages.json", bytes: await pagesAPI))
+            if let cache, let key {
+                cache.keep(key: key, RenderedPages(entries: own.searchEntries, diagnostics: own.diagnostics, paths: own.files.map(\.path)),
+                           files: own.files)
+            }
+            return .success(own)
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// Process pages, with their search entries.

@@ -13,6 +13,33 @@ public struct Fingerprint: Sendable {
         return fingerprint.hex
     }
 
+    /// A 128-bit checksum of large buffers (cache files, source files) as 32 hex digits: two lanes of multiply and
+    /// xor-shift over 8-byte words, several times faster than `checksum` (a rebuild checks and writes about 60 MB of
+    /// caches). Every step is invertible, so a buffer that differs from another in one word always differs in sum;
+    /// detects damage and edits, not adversaries.
+    public static func bulkChecksum(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { buffer in
+            var a: UInt64 = 0x9E3779B97F4A7C15 ^ UInt64(buffer.count), b: UInt64 = 0xC2B2AE3D27D4EB4F
+            var offset = 0
+            while offset + 16 <= buffer.count {
+                a = (a ^ buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x9FB21C651E98DF25
+                a ^= a >> 29
+                b = (b ^ buffer.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)) &* 0xD6E8FEB86659FD93
+                b ^= b >> 29
+                offset += 16
+            }
+            while offset < buffer.count {
+                a = (a ^ UInt64(buffer[offset])) &* 0x9FB21C651E98DF25
+                a ^= a >> 29
+                offset += 1
+            }
+            var fingerprint = Fingerprint()
+            fingerprint.a ^= a
+            fingerprint.b ^= b
+            return fingerprint.hex
+        }
+    }
+
     public mutating func add(_ text: String) { addBytes(text.utf8) }
 
     public mutating func addBytes(_ bytes: some Sequence<UInt8>) {

@@ -64,7 +64,7 @@ struct BuildCache {
         let bytes = [UInt8](data)
         guard let newline = bytes.firstIndex(of: 0x0A) else { return nil }
         let content = Array(bytes[(newline + 1)...])
-        guard String(decoding: bytes[..<newline], as: UTF8.self) == Self.checksumPrefix + Fingerprint.checksum(content) else { return nil }
+        guard String(decoding: bytes[..<newline], as: UTF8.self) == Self.checksumPrefix + Fingerprint.bulkChecksum(content) else { return nil }
         return content
     }
 
@@ -95,7 +95,7 @@ struct BuildCache {
                 try Data("# written by sopsite: a build cache, never committed\n*\n".utf8).write(to: URL(fileURLWithPath: ignore))
             }
             let temporary = folder + "/." + name + ".\(ProcessInfo.processInfo.processIdentifier)"
-            try Data(Array((Self.checksumPrefix + Fingerprint.checksum(bytes) + "\n").utf8) + bytes).write(to: URL(fileURLWithPath: temporary))
+            try Data(Array((Self.checksumPrefix + Fingerprint.bulkChecksum(bytes) + "\n").utf8) + bytes).write(to: URL(fileURLWithPath: temporary))
             if rename(temporary, folder + "/" + name) != 0 { try? manager.removeItem(atPath: temporary) }
         } catch {
             return
@@ -103,7 +103,7 @@ struct BuildCache {
     }
 }
 
-/// SOPs rendered by the previous build, reused from the previous output folder: a file is linked into the new site
+/// Pages rendered by the previous build (per SOP, and the site's own group), reused from the previous output folder: a file is linked into the new site
 /// only when it is still the very file that build wrote (same inode, size and modification time, as Git's index and
 /// make judge files), so an output folder edited by hand is rendered again, never trusted.
 final class PreviousRender: RenderCache, @unchecked Sendable {
@@ -123,8 +123,8 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
         }
     }
 
-    struct StoredSOP {
-        let sop: RenderedSOP
+    struct StoredPages {
+        let pages: RenderedPages
         var files: [StoredFile]
     }
 
@@ -132,9 +132,9 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
     struct Manifest {
         let version: String
         let output: String
-        let sops: [String: StoredSOP]
+        let sops: [String: StoredPages]
 
-        init(version: String, output: String, sops: [String: StoredSOP]) {
+        init(version: String, output: String, sops: [String: StoredPages]) {
             (self.version, self.output, self.sops) = (version, output, sops)
         }
 
@@ -145,7 +145,7 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
             writer.count(sops.count)
             for (key, stored) in sops {
                 writer.string(key)
-                stored.sop.write(to: &writer)
+                stored.pages.write(to: &writer)
                 writer.count(stored.files.count)
                 for file in stored.files {
                     writer.string(file.path)
@@ -161,32 +161,34 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
         init?(_ bytes: [UInt8]) {
             var reader = CacheRecordReader(bytes)
             guard let version = reader.string(), let output = reader.string(), let count = reader.length() else { return nil }
-            var sops: [String: StoredSOP] = [:]
+            var sops: [String: StoredPages] = [:]
             sops.reserveCapacity(count)
             for _ in 0..<count {
-                guard let key = reader.string(), let sop = RenderedSOP(reading: &reader), let fileCount = reader.length() else { return nil }
+                guard let key = reader.string(), let pages = RenderedPages(reading: &reader), let fileCount = reader.length() else { return nil }
                 var files: [StoredFile] = []
                 for _ in 0..<fileCount {
                     guard let path = reader.string(), let inode = reader.count(), let size = reader.integer(),
                           let modified = reader.integer() else { return nil }
                     files.append(StoredFile(path: path, inode: inode, size: size, modified: modified))
                 }
-                sops[key] = StoredSOP(sop: sop, files: files)
+                sops[key] = StoredPages(pages: pages, files: files)
             }
             guard reader.isAtEnd else { return nil }
             self.init(version: version, output: output, sops: sops)
         }
     }
 
-    private let previous: [String: StoredSOP]
+    private let previous: [String: StoredPages]
     private let staging: SiteWriter.Staging
     private let lock = NSLock()
-    private var kept: [String: StoredSOP] = [:]
+    private var kept: [String: StoredPages] = [:]
+    /// Keys reused, and how many of them were SOPs' (not the site group's).
+    private var reusedKeys = 0
     private(set) var reused = 0
 
     init(cache: BuildCache, staging: SiteWriter.Staging) {
         self.staging = staging
-        var previous: [String: StoredSOP] = [:]
+        var previous: [String: StoredPages] = [:]
         if let bytes = cache.read(BuildCache.pagesFile), let manifest = Manifest(bytes),
            manifest.version == RenderKey.rendererVersion + "; " + BuildCache.binaryIdentity, manifest.output == staging.output {
             previous = manifest.sops
@@ -194,29 +196,31 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
         self.previous = previous
     }
 
-    func reuse(key: String) -> (sop: RenderedSOP, files: [OutputFile])? {
-        guard let stored = previous[key] else { return nil }
-        for file in stored.files where StoredFile.current(file.path, in: staging.output) != file { return nil }
-        guard staging.link(stored.files.map(\.path)) else { return nil }
+    func reuse(key: String) -> (pages: RenderedPages, files: [OutputFile])? {
+        guard let stored = previous[key],
+              staging.link(stored.files.map { ($0.path, SiteInventory.Identity(inode: $0.inode, size: $0.size, modified: $0.modified)) })
+        else { return nil }
         lock.withLock {
             kept[key] = stored
-            reused += 1
+            reusedKeys += 1
+            if !key.hasPrefix(RenderKey.sitePrefix) { reused += 1 }
         }
-        return (stored.sop, [])
+        return (stored.pages, [])
     }
 
-    func keep(key: String, _ rendered: RenderedSOP, files: [OutputFile]) {
-        let stored = StoredSOP(sop: rendered, files: rendered.paths.map { StoredFile(path: $0, inode: 0, size: -1, modified: 0) })
+    func keep(key: String, _ rendered: RenderedPages, files: [OutputFile]) {
+        let stored = StoredPages(pages: rendered, files: rendered.paths.map { StoredFile(path: $0, inode: 0, size: -1, modified: 0) })
         lock.withLock { kept[key] = stored }
     }
 
-    /// Records the SOPs of the site just written at `output`, with the identity of each file as it now is; nothing
-    /// to write when every SOP was reused and none went away (the files are the same ones, linked).
+    /// Records the pages of the site just written at `output`, with the identity of each file just rendered as it now
+    /// is (reused files are the recorded ones, linked); nothing to write when everything was reused and nothing went
+    /// away.
     func save(to cache: BuildCache, output: String) {
-        var (sops, reusedCount) = lock.withLock { (kept, reused) }
+        var (sops, reusedCount) = lock.withLock { (kept, reusedKeys) }
         if reusedCount == sops.count, sops.count == previous.count { return }
-        for (key, var stored) in sops {
-            for index in stored.files.indices {
+        for (key, var stored) in sops where stored.files.contains(where: { $0.size < 0 }) {
+            for index in stored.files.indices where stored.files[index].size < 0 {
                 if let now = StoredFile.current(stored.files[index].path, in: output) { stored.files[index] = now }
             }
             sops[key] = stored
@@ -231,8 +235,8 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
 public final class RenderMemory: RenderCache, @unchecked Sendable {
     // @unchecked: both dictionaries are only touched under `lock`.
     private let lock = NSLock()
-    private var previous: [String: (RenderedSOP, [OutputFile])] = [:]
-    private var current: [String: (RenderedSOP, [OutputFile])] = [:]
+    private var previous: [String: (RenderedPages, [OutputFile])] = [:]
+    private var current: [String: (RenderedPages, [OutputFile])] = [:]
     private var learned = HistoryCache()
     private var loadedDocuments = DocumentMemo()
     /// Documents loaded by earlier builds.
@@ -248,7 +252,7 @@ public final class RenderMemory: RenderCache, @unchecked Sendable {
 
     public init() {}
 
-    public func reuse(key: String) -> (sop: RenderedSOP, files: [OutputFile])? {
+    public func reuse(key: String) -> (pages: RenderedPages, files: [OutputFile])? {
         lock.withLock {
             guard let found = previous[key] else { return nil }
             current[key] = found
@@ -256,7 +260,7 @@ public final class RenderMemory: RenderCache, @unchecked Sendable {
         }
     }
 
-    public func keep(key: String, _ rendered: RenderedSOP, files: [OutputFile]) {
+    public func keep(key: String, _ rendered: RenderedPages, files: [OutputFile]) {
         lock.withLock { current[key] = (rendered, files) }
     }
 

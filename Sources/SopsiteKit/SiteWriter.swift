@@ -47,6 +47,10 @@ enum SiteWriter {
         private var failure: Error?
         private var written = 0
         private var rewritten = 0
+        /// In a recycled spare: files replaced or removed, and folders that gained or lost an entry (relative paths),
+        /// so that the new site's inventory is the spare's recorded one with only these taken again.
+        private var touchedFiles: Set<String> = []
+        private var touchedFolders: Set<String> = [""]
 
         /// Files written or reused so far.
         var filesWritten: Int { lock.withLock { written } }
@@ -95,6 +99,7 @@ enum SiteWriter {
                             continue
                         }
                         if recycled.folders[file.path] != nil { removeFolder(target) }
+                        touch(file: file.path)
                     }
                     try makeFolder((target as NSString).deletingLastPathComponent)
                     // A file linked here from the previous site must be replaced, never written through.
@@ -110,24 +115,69 @@ enum SiteWriter {
             }
         }
 
-        /// Hard-links files of the site at `output` into the new one under the same paths; false (having linked some,
-        /// which later writes replace) when one cannot be linked.
-        func link(_ paths: [String]) -> Bool {
-            for relative in paths {
+        /// Puts files of the site at `output` into the new one under the same paths, each given with its identity as
+        /// the build that wrote it recorded: a file the spare already holds as that same file (inode, size and
+        /// modification time, checked when the spare was taken over) costs nothing; any other is hard-linked from
+        /// `output` if it is still that file there. False (having linked some, which later writes replace) when one
+        /// is neither.
+        func link(_ files: [(path: String, identity: SiteInventory.Identity)]) -> Bool {
+            for (relative, identity) in files {
                 guard SiteWriter.isPlainRelative(relative) else { return false }
                 let target = path + "/" + relative
                 lock.withLock { _ = produced.insert(relative) }
-                if recycled != nil, SiteWriter.isSameFile(output + "/" + relative, target) {
+                if let recycled, recycled.files[relative] == identity {
                     lock.withLock { written += 1 }
                     continue
                 }
+                guard SiteInventory.identity(at: output + "/" + relative, folder: false) == identity else { return false }
                 if recycled?.folders[relative] != nil { removeFolder(target) }
                 do { try makeFolder((target as NSString).deletingLastPathComponent) } catch { return false }
+                if recycled != nil { touch(file: relative) }
                 unlink(target)
                 guard Foundation.link(output + "/" + relative, target) == 0 else { return false }
                 lock.withLock { written += 1 }
             }
             return true
+        }
+
+        /// Notes a file of the spare replaced or removed (and so its folder changed).
+        private func touch(file relative: String) {
+            let folder = (relative as NSString).deletingLastPathComponent
+            lock.withLock {
+                touchedFiles.insert(relative)
+                touchedFolders.insert(folder)
+            }
+        }
+
+        /// The folder's path relative to the site's root ("" for the root).
+        private func relative(_ folder: String) -> String {
+            folder.count > path.count ? String(folder.dropFirst(path.count + 1)) : ""
+        }
+
+        /// The inventory of the site just swapped in at `output` holding `files`: the spare's recorded entries, with
+        /// those the build touched taken again (the root always: the swap gave it a new parent); every entry taken when
+        /// the site was written into a fresh folder. Nil when an entry cannot be taken.
+        func inventory(of files: Set<String>) -> SiteInventory? {
+            guard let recycled else { return SiteInventory.take(files: files, in: output) }
+            let (touchedFiles, touchedFolders) = lock.withLock { (self.touchedFiles, self.touchedFolders) }
+            var inventory = SiteInventory()
+            for file in files {
+                if !touchedFiles.contains(file), let identity = recycled.files[file] {
+                    inventory.files[file] = identity
+                } else {
+                    guard !file.contains("\n"), let identity = SiteInventory.identity(at: output + "/" + file, folder: false) else { return nil }
+                    inventory.files[file] = identity
+                }
+            }
+            for folder in SiteInventory.folders(holding: files) {
+                if !touchedFolders.contains(folder), let identity = recycled.folders[folder] {
+                    inventory.folders[folder] = identity
+                } else {
+                    guard let identity = SiteInventory.identity(at: folder.isEmpty ? output : output + "/" + folder, folder: true) else { return nil }
+                    inventory.folders[folder] = identity
+                }
+            }
+            return inventory
         }
 
         private var hasFailed: Bool { lock.withLock { failure != nil } }
@@ -144,21 +194,36 @@ enum SiteWriter {
                     if recycled != nil, lstat(folder, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR {
                         unlink(folder)
                         if mkdir(folder, 0o777) != 0 { throw WriteFailure(path: folder, code: errno) }
+                        touchFolder(folder)
                     }
                 case ENOENT, ENOTDIR:
                     guard folder.count > path.count else { throw WriteFailure(path: folder, code: errno) }
                     try makeFolder((folder as NSString).deletingLastPathComponent)
                     if mkdir(folder, 0o777) != 0, errno != EEXIST { throw WriteFailure(path: folder, code: errno) }
+                    touchFolder(folder)
                 default:
                     throw WriteFailure(path: folder, code: errno)
                 }
+            } else {
+                touchFolder(folder)
             }
             lock.withLock { _ = folders.insert(folder) }
+        }
+
+        /// Notes a folder made (or replaced) in the spare: it and the folder holding it changed.
+        private func touchFolder(_ folder: String) {
+            guard recycled != nil else { return }
+            let relative = relative(folder)
+            lock.withLock {
+                touchedFolders.insert(relative)
+                touchedFolders.insert((relative as NSString).deletingLastPathComponent)
+            }
         }
 
         /// Removes a folder of the spare site where the new site has a file.
         private func removeFolder(_ folder: String) {
             try? FileManager.default.removeItem(atPath: folder)
+            touchFolder(folder)
             lock.withLock { folders = folders.filter { $0 != folder && !$0.hasPrefix(folder + "/") } }
         }
 
@@ -174,6 +239,7 @@ enum SiteWriter {
                 let files = lock.withLock { produced.union([marker]) }
                 if let recycled { removeLeftovers(of: recycled, keeping: files) }
                 unlink(path + "/" + marker)
+                if recycled != nil { touch(file: marker) }
                 try SiteWriter.writeFile(Array("This folder was written by sopsite; the next build replaces it.\n".utf8),
                               to: path + "/" + marker)
                 // No fsync, as Hugo and MkDocs: a killed build (kill -9 at any instant) still leaves a whole site, since
@@ -191,7 +257,7 @@ enum SiteWriter {
                     try manager.moveItem(atPath: path, toPath: output)
                 }
                 if let spare {
-                    spare.keep(previousSite: previousSite, files: files)
+                    spare.keep(previousSite: previousSite, site: inventory(of: files))
                 } else if let previousSite {
                     try? manager.removeItem(atPath: previousSite)
                 }
@@ -207,9 +273,13 @@ enum SiteWriter {
         /// Removes from a spare site what the new site does not have: files, then folders left empty, deepest first.
         private func removeLeftovers(of recycled: SiteInventory, keeping files: Set<String>) {
             let needed = SiteInventory.folders(holding: files)
-            for file in recycled.files.keys where !files.contains(file) { unlink(path + "/" + file) }
+            for file in recycled.files.keys where !files.contains(file) {
+                unlink(path + "/" + file)
+                touch(file: file)
+            }
             for folder in recycled.folders.keys.sorted(by: { $0.utf8.count > $1.utf8.count }) where !needed.contains(folder) {
                 rmdir(path + "/" + folder)
+                touchFolder(path + "/" + folder)
             }
         }
 

@@ -7,7 +7,7 @@ import Testing
 
 /// The page cache's binary form: what is written reads back the same, and damaged bytes read as nothing, never trap.
 @Suite struct CacheRecordTests {
-    func rendered() -> [RenderedSOP] {
+    func rendered() -> [RenderedPages] {
         let files = [
             "support/_process.md": "---\ntitle: Customer support\n---\nFrom ticket to answer.\n",
             "support/refund.md": "---\nid: SOP-CS-001\ntitle: Process a refund — café ☕\nprocess: support\nowner: ana\ntags: [billing, money]\n"
@@ -24,12 +24,12 @@ import Testing
             Diagnostic(.error, "x", "", at: SourceLocation(RepoPath(""))),
         ]
         return site.pages.map {
-            RenderedSOP(entry: SearchIndex.Entry(sop: $0, site: site, headings: ["Scope", "Steps"], plainText: "All refunds.\nCheck the order."),
+            RenderedPages(entries: [SearchIndex.Entry(sop: $0, site: site, headings: ["Scope", "Steps"], plainText: "All refunds.\nCheck the order.")],
                         diagnostics: diagnostics, paths: [String($0.permalink.dropFirst()) + "index.html", "sop/x/rev/1/index.html"])
         }
     }
 
-    func bytes(_ sop: RenderedSOP) -> [UInt8] {
+    func bytes(_ sop: RenderedPages) -> [UInt8] {
         var writer = CacheRecordWriter()
         sop.write(to: &writer)
         return writer.bytes
@@ -39,18 +39,18 @@ import Testing
     func roundTrip() throws {
         let sops = rendered()
         #expect(sops.count == 2)
-        #expect(Set(sops.map { $0.entry.owner == nil }) == [true, false])
+        #expect(Set(sops.map { $0.entries[0].owner == nil }) == [true, false])
         for sop in sops {
             let written = bytes(sop)
             var reader = CacheRecordReader(written)
-            let reread = try #require(RenderedSOP(reading: &reader))
+            let reread = try #require(RenderedPages(reading: &reader))
             #expect(reader.isAtEnd)
             #expect(bytes(reread) == written)
-            #expect(reread.entry.title == sop.entry.title)
-            #expect(reread.entry.owner?.handle == sop.entry.owner?.handle)
-            #expect(reread.entry.due == sop.entry.due && reread.entry.state == sop.entry.state && reread.entry.lifecycle == sop.entry.lifecycle)
-            #expect(reread.entry.terms.map(\.term) == sop.entry.terms.map(\.term))
-            #expect(reread.entry.terms.map(\.weight) == sop.entry.terms.map(\.weight))
+            #expect(reread.entries[0].title == sop.entries[0].title)
+            #expect(reread.entries[0].owner?.handle == sop.entries[0].owner?.handle)
+            #expect(reread.entries[0].due == sop.entries[0].due && reread.entries[0].state == sop.entries[0].state && reread.entries[0].lifecycle == sop.entries[0].lifecycle)
+            #expect(reread.entries[0].terms.map(\.term) == sop.entries[0].terms.map(\.term))
+            #expect(reread.entries[0].terms.map(\.weight) == sop.entries[0].terms.map(\.weight))
             #expect(reread.diagnostics == sop.diagnostics)
             #expect(reread.paths == sop.paths)
         }
@@ -61,7 +61,7 @@ import Testing
         let written = bytes(rendered()[0])
         for cut in 0..<written.count {
             var reader = CacheRecordReader(Array(written[..<cut]))
-            #expect(RenderedSOP(reading: &reader) == nil, "cut at \(cut)")
+            #expect(RenderedPages(reading: &reader) == nil, "cut at \(cut)")
         }
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2_000 {
@@ -70,7 +70,7 @@ import Testing
                 damaged[Int.random(in: 0..<damaged.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
             }
             var reader = CacheRecordReader(damaged)
-            _ = RenderedSOP(reading: &reader)
+            _ = RenderedPages(reading: &reader)
         }
     }
 }

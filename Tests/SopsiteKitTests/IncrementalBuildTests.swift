@@ -147,14 +147,40 @@ import TestSupport
         try repo.commit("Forms become folders, the sheet a file", by: .bob, at: "2025-07-01T10:00:00+00:00",
                         write: ["content/support/forms/refund.txt": "form v2\n", "content/support/sheet": "sheet v2\n"],
                         delete: ["content/support/forms", "content/support/sheet/a.txt"])
-        for step in ["file becomes folder", "and the spare too"] {
+        for step in ["file becomes folder", "and the spare too", "nothing changed"] {
             report = try await expectSameAsFullBuild(repo, output: site, cache: cache, step)
             #expect(report.updatedSpareSite, "\(step)")
+            // The record of the published site (kept from the spare's, with what the build touched taken again) is
+            // exactly what the folder holds now: every entry, inode, size and modification time.
+            try expectRecordMatches(site, record: cache + "/site-front.txt", step)
         }
         // Nothing the new site lacks stays behind in the spare either.
         let spare = OutputSafetyTests.snapshot(cache + "/site-spare").keys.sorted()
         let published = OutputSafetyTests.snapshot(site).keys.sorted()
         #expect(spare == published)
+    }
+
+    /// Checks a site record (`F|D inode size modified path` lines after a checksum line) against the folder.
+    func expectRecordMatches(_ folder: String, record: String, _ step: String,
+                             sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+        let lines = try String(contentsOfFile: record, encoding: .utf8).split(separator: "\n").dropFirst()
+        var recorded: Set<String> = []
+        for line in lines {
+            let fields = line.split(separator: " ", maxSplits: 4, omittingEmptySubsequences: false)
+            let path = fields.count > 4 ? String(fields[4]) : ""
+            recorded.insert(path)
+            var info = stat()
+            guard lstat(path.isEmpty ? folder : folder + "/" + path, &info) == 0 else {
+                Issue.record("\(step): \(path) is on record but missing", sourceLocation: sourceLocation)
+                continue
+            }
+            let now = "\(info.st_ino) \(fields[0] == "D" ? 0 : info.st_size) \(Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))"
+            let then = "\(fields[1]) \(fields[0] == "D" ? 0 : Int(fields[2]) ?? -1) \(fields[3])"
+            #expect(now == then, "\(step): \(fields[0]) \(path)", sourceLocation: sourceLocation)
+        }
+        // Every file and folder the site holds.
+        let entries = Set(OutputSafetyTests.snapshot(folder).keys)
+        #expect(entries.subtracting(recorded).isEmpty, "\(step): not on record: \(entries.subtracting(recorded).sorted())", sourceLocation: sourceLocation)
     }
 
     @Test("a spare site that is not exactly as recorded (a file edited or added by hand, a build killed while updating it) is not used")

@@ -1,3 +1,4 @@
+import Foundation
 import Documents
 import History
 @testable import Outputs
@@ -44,8 +45,63 @@ import TestSupport
         // And the key moves with what is shown: another `now` (a review state), another body.
         let key = RenderKey(site: site, theme: .builtIn, allowRawHTML: false, revisions: true)
         let later = Site.assemble(documents: documents.value, history: history, config: SiteConfig(), now: Day(2026, 6, 1), options: options).value
-        #expect(key.key(for: sop) == key.key(for: sop))
-        #expect(RenderKey(site: later, theme: .builtIn, allowRawHTML: false, revisions: true).key(for: later.pages[0]) != key.key(for: sop))
-        #expect(RenderKey(site: site, theme: .builtIn, allowRawHTML: true, revisions: true).key(for: sop) != key.key(for: sop))
+        func sopKey(_ key: RenderKey, _ sop: SOPPage) -> String { key.key(for: sop, metadata: key.metadata(of: sop)) }
+        #expect(sopKey(key, sop) == sopKey(key, sop))
+        #expect(sopKey(RenderKey(site: later, theme: .builtIn, allowRawHTML: false, revisions: true), later.pages[0]) != sopKey(key, sop))
+        #expect(sopKey(RenderKey(site: site, theme: .builtIn, allowRawHTML: true, revisions: true), sop) != sopKey(key, sop))
+    }
+
+    /// Records the site group's files and key as the renderer keeps them.
+    final class SiteGroupCapture: RenderCache, @unchecked Sendable {
+        // @unchecked: both are only touched under `lock`.
+        let lock = NSLock()
+        var key = ""
+        var files: [String: [UInt8]] = [:]
+
+        func reuse(key: String) -> (pages: RenderedPages, files: [OutputFile])? { nil }
+        func keep(key: String, _ rendered: RenderedPages, files: [OutputFile]) {
+            guard key.hasPrefix(RenderKey.sitePrefix) else { return }
+            lock.withLock {
+                self.key = key
+                self.files = Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.bytes) })
+            }
+        }
+    }
+
+    @Test("the site's own pages do not read SOP bodies: another body keeps their key and their bytes; another title changes both")
+    func siteGroupIgnoresBodies() async throws {
+        let repo = try GitFixture()
+        let process = "---\ntitle: Customer support\nowner: alice\n---\nFrom ticket to answer.\n"
+        func refund(_ body: String, title: String = "Process a refund") -> String {
+            "---\nid: SOP-CS-001\ntitle: \(title)\nprocess: support\nowner: alice\ntags: [billing]\nscope: All refunds.\n---\n# \(title)\n\n\(body)"
+        }
+        let steps = "## Steps\n\n1. Check the order in [the shop](../support/other.md).\n2. Refund it.\n"
+        let other = "---\nid: SOP-CS-002\ntitle: Answer a ticket\nprocess: support\nowner: bob\n---\nAnswer within a day.\n"
+        try repo.commit("Add support", by: .alice, at: "2025-01-06T09:00:00+01:00", write: [
+            "content/support/_process.md": process, "content/support/refund.md": refund(steps), "content/support/other.md": other,
+        ])
+        try repo.commit("Reword refund", by: .bob, at: "2025-03-06T09:00:00-05:00", write: ["content/support/refund.md": refund(steps + "3. Close it.\n")])
+        let history = try HistoryIndex.build(from: repo.repository, options: .init(folder: RepoPath("content"))).value
+        func render(refundText: String) async throws -> SiteGroupCapture {
+            let files = ["content/support/_process.md": process, "content/support/refund.md": refundText, "content/support/other.md": other]
+            let documents = DocumentLoader(contentRoot: RepoPath("content"))
+                .load(files.sorted { $0.key < $1.key }.map { SourceFile(path: RepoPath($0.key), bytes: Array($0.value.utf8)) })
+            let site = Site.assemble(documents: documents.value, history: history, config: SiteConfig(), now: Day(2025, 6, 1),
+                                     options: Site.Options()).value
+            let capture = SiteGroupCapture()
+            _ = try await SiteRenderer(theme: .builtIn).render(site, cache: capture)
+            return capture
+        }
+        let committed = try await render(refundText: refund(steps + "3. Close it.\n"))
+        let otherBody = try await render(refundText: refund("## Other words\n\nNothing alike: *emphasis*, `code`, a [link](https://example.test/).\n\n"
+                                                            + "1. Another step.\n"))
+        let otherTitle = try await render(refundText: refund(steps, title: "Refund an order"))
+        #expect(committed.files.keys.contains("index.html") && committed.files.keys.contains("api/pages.json")
+                && committed.files.keys.contains("support/index.html") && committed.files.keys.contains("reviews/index.html"))
+        #expect(!committed.files.keys.contains { $0.hasSuffix(".js") || $0.contains("/rev/") || $0.contains("refund") })
+        #expect(otherBody.key == committed.key)
+        #expect(otherBody.files == committed.files)
+        #expect(otherTitle.key != committed.key)
+        #expect(otherTitle.files["index.html"] != committed.files["index.html"] || otherTitle.files["support/index.html"] != committed.files["support/index.html"])
     }
 }

@@ -2,24 +2,31 @@ import Documents
 import SiteModel
 import SOPCore
 
-/// The binary cache form of rendered SOPs (`CacheRecordWriter`), for the page cache of `--cache`.
-extension RenderedSOP {
+/// The binary cache form of rendered pages (`CacheRecordWriter`), for the page cache of `--cache`.
+extension RenderedPages {
     public func write(to writer: inout CacheRecordWriter) {
-        entry.write(to: &writer)
+        writer.count(entries.count)
+        for entry in entries { entry.write(to: &writer) }
         writer.count(diagnostics.count)
         for diagnostic in diagnostics { diagnostic.write(to: &writer) }
         writer.strings(paths)
     }
 
     public init?(reading reader: inout CacheRecordReader) {
-        guard let entry = SearchIndex.Entry(reading: &reader), let count = reader.length() else { return nil }
+        guard let entryCount = reader.length() else { return nil }
+        var entries: [SearchIndex.Entry] = []
+        for _ in 0..<entryCount {
+            guard let entry = SearchIndex.Entry(reading: &reader) else { return nil }
+            entries.append(entry)
+        }
+        guard let count = reader.length() else { return nil }
         var diagnostics: [Diagnostic] = []
         for _ in 0..<count {
             guard let diagnostic = Diagnostic(reading: &reader) else { return nil }
             diagnostics.append(diagnostic)
         }
         guard let paths = reader.strings() else { return nil }
-        self.init(entry: entry, diagnostics: diagnostics, paths: paths)
+        self.init(entries: entries, diagnostics: diagnostics, paths: paths)
     }
 }
 
