@@ -21,7 +21,8 @@ public struct HistoryIndex: Sendable {
     public let reviewTrailers: [ReviewTrailer]
     /// True when built from a shallow clone with `allowShallow`: every page says its history is incomplete.
     public let isShallow: Bool
-    private let documents: [RepoPath: DocumentHistory]
+    // Internal, not private: the cache form (HistoryIndex+CacheRecord.swift) writes it.
+    let documents: [RepoPath: DocumentHistory]
 
     public init(head: String?, commitCount: Int, documents: [RepoPath: DocumentHistory], reviewTrailers: [ReviewTrailer] = [],
                 isShallow: Bool = false) {

@@ -233,7 +233,7 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
 
 /// SOPs rendered by earlier builds of `sopsite serve`, kept in memory with their bytes between saves.
 public final class RenderMemory: RenderCache, @unchecked Sendable {
-    // @unchecked: both dictionaries are only touched under `lock`.
+    // @unchecked: every stored property is only touched under `lock`.
     private let lock = NSLock()
     private var previous: [String: (RenderedPages, [OutputFile])] = [:]
     private var current: [String: (RenderedPages, [OutputFile])] = [:]
@@ -248,6 +248,16 @@ public final class RenderMemory: RenderCache, @unchecked Sendable {
     var history: HistoryCache {
         get { lock.withLock { learned } }
         set { lock.withLock { learned = newValue } }
+    }
+    private var lastHistoryIndex: (key: String, index: Diagnosed<HistoryIndex>)?
+
+    /// The history index of the last build, when it was derived from the same inputs (`HistoryStage.indexKey`).
+    func historyIndex(key: String) -> Diagnosed<HistoryIndex>? {
+        lock.withLock { lastHistoryIndex?.key == key ? lastHistoryIndex?.index : nil }
+    }
+
+    func keepHistoryIndex(_ index: Diagnosed<HistoryIndex>, key: String) {
+        lock.withLock { lastHistoryIndex = (key, index) }
     }
 
     public init() {}

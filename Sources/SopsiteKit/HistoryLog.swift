@@ -190,25 +190,84 @@ public enum HistoryLog {
     }
 }
 
-/// The history stage of a build and of `sopsite log`: opens its own repository handle, reuses the facts learned
-/// before (in the server's memory, else the cache folder) and saves what it learned.
+/// The history stage of a build and of `sopsite log`: opens its own repository handle, reuses what was learned before
+/// (in the server's memory, else the cache folder) and saves what it learned: the whole index when HEAD and everything
+/// else it is derived from are unchanged (`indexKey`), else the facts of the commits already classified.
 enum HistoryStage {
+    static let indexFile = "history-index.bin"
+
     /// - Returns: the index or the libgit2 failure, and how long the stage took (wall time).
     static func run(repositoryPath: String, options: HistoryIndex.Options, cacheFolder: BuildCache?,
                     memory: RenderMemory?) -> (Result<Diagnosed<HistoryIndex>, GitError>, Duration) {
         let started = ContinuousClock.now
         do throws(GitError) {
             let repository = try Repository.open(at: repositoryPath)
+            let key = (memory != nil || cacheFolder != nil) ? indexKey(repository, options: options) : nil
+            if let key, let index = memory?.historyIndex(key: key) ?? cacheFolder.flatMap({ loadIndex($0, key: key) }) {
+                return (.success(index), ContinuousClock.now - started)
+            }
             var cache = memory?.history ?? cacheFolder?.loadHistory(formatKey: BuildCache.historyKey) ?? HistoryCache()
             let index = try HistoryIndex.build(from: repository, options: options, cache: &cache)
             if let memory {
                 memory.history = cache
-            } else if let cacheFolder, cache.computed > 0 || !FileManager.default.fileExists(atPath: cacheFolder.folder + "/" + BuildCache.historyFile) {
-                cacheFolder.saveHistory(cache, formatKey: BuildCache.historyKey)
+                if let key { memory.keepHistoryIndex(index, key: key) }
+            } else if let cacheFolder {
+                if cache.computed > 0 || !FileManager.default.fileExists(atPath: cacheFolder.folder + "/" + BuildCache.historyFile) {
+                    cacheFolder.saveHistory(cache, formatKey: BuildCache.historyKey)
+                }
+                if let key { saveIndex(index, key: key, in: cacheFolder) }
             }
             return (.success(index), ContinuousClock.now - started)
         } catch {
             return (.failure(error), ContinuousClock.now - started)
         }
+    }
+
+    /// Everything a history index is derived from besides the objects HEAD reaches (which its id names): the binary,
+    /// HEAD, shallowness, the options and the mailmap's sources; nil when one cannot be pinned down (no commit yet, a
+    /// `mailmap.blob` other than HEAD's `.mailmap`), and the index is then built every time. Only for the default
+    /// `includes` (Markdown files), the one builds and `sopsite log` use.
+    static func indexKey(_ repository: Repository, options: HistoryIndex.Options) -> String? {
+        guard let head = try? repository.headCommit() else { return nil }
+        var parts = ["sopsite history index", BuildCache.binaryIdentity, "head " + head.hex, "shallow \(repository.isShallow)",
+                     "allow shallow \(options.allowShallow)", "folder " + options.folder.value,
+                     "ignored " + options.ignoredRevisions.sorted().joined(separator: ",")]
+        // The mailmap (as libgit2 reads it): the working tree's `.mailmap`, `mailmap.file`, and `mailmap.blob`
+        // (HEAD:.mailmap by default in a bare repository, which HEAD's id already pins).
+        var mailmap = Fingerprint()
+        if let folder = repository.workingDirectory {
+            mailmap.addBytes(FileManager.default.contents(atPath: folder + "/.mailmap").map { [UInt8]($0) } ?? [])
+        }
+        if let file = repository.configValue("mailmap.file", path: true) {
+            mailmap.add(file)
+            mailmap.addBytes(FileManager.default.contents(atPath: file).map { [UInt8]($0) } ?? [])
+        }
+        if let blob = repository.configValue("mailmap.blob") {
+            guard blob == "HEAD:.mailmap" else { return nil }
+        }
+        parts.append("mailmap " + mailmap.hex)
+        return parts.joined(separator: "; ")
+    }
+
+    static func loadIndex(_ cacheFolder: BuildCache, key: String) -> Diagnosed<HistoryIndex>? {
+        guard let bytes = cacheFolder.read(indexFile) else { return nil }
+        var reader = CacheRecordReader(bytes)
+        guard reader.string() == key, let count = reader.length() else { return nil }
+        var diagnostics: [Diagnostic] = []
+        for _ in 0..<count {
+            guard let diagnostic = Diagnostic(reading: &reader) else { return nil }
+            diagnostics.append(diagnostic)
+        }
+        guard let index = HistoryIndex(reading: &reader) else { return nil }
+        return Diagnosed(index, diagnostics: diagnostics)
+    }
+
+    static func saveIndex(_ index: Diagnosed<HistoryIndex>, key: String, in cacheFolder: BuildCache) {
+        var writer = CacheRecordWriter()
+        writer.string(key)
+        writer.count(index.diagnostics.count)
+        for diagnostic in index.diagnostics { diagnostic.write(to: &writer) }
+        index.value.write(to: &writer)
+        cacheFolder.write(writer.bytes, to: indexFile)
     }
 }

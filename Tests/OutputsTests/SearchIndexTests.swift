@@ -359,3 +359,28 @@ import Testing
         }
     }
 }
+
+/// The shards' JSON is written by hand for speed; it must be exactly what JSONEncoder (through `JSONOutput`) writes.
+@Suite struct SearchShardJSONTests {
+    /// Strings with every kind of character JSON or embedding escapes, and some that need none.
+    let nasty = ["", "plain", "quote \" and \\ backslash", "tab\there\nnew line\r\u{8}\u{C}", "\u{0}\u{1}\u{1F}\u{7F}",
+                 "</script><b>&amp;", "line\u{2028}para\u{2029}end", "café ☕ 😀 e\u{301}", "/slash/", "\u{E2}\u{80}", "€ – —"]
+
+    @Test("hand-written shard JSON equals JSONEncoder's, escapes included")
+    func sameAsEncoder() {
+        let records = nasty.indices.map { index in
+            SearchIndex.DocumentRecord(id: nasty[index], title: nasty[(index + 1) % nasty.count], url: nasty[(index + 2) % nasty.count],
+                                       kind: index % 3, process: index % 2 == 0 ? index : nil, owner: index % 3 == 0 ? nil : 123_456,
+                                       state: index % 4 == 0 ? nil : -1, due: index % 2 == 0 ? nil : nasty[index],
+                                       status: index % 5 == 0 ? "retired" : nil, tags: Array(nasty.prefix(index)), text: Array(nasty.suffix(index)))
+        }
+        #expect(SearchIndex.DocumentShard(docs: records).json + [0x0A] == JSONOutput.encode(SearchIndex.DocumentShard(docs: records)))
+        #expect(SearchIndex.DocumentShard(docs: []).json + [0x0A] == JSONOutput.encode(SearchIndex.DocumentShard(docs: [])))
+        let terms = SearchIndex.TermShard(terms: nasty, documents: nasty.indices.map { $0 * 1_000 - 3 }, postings: nasty.reversed())
+        #expect(terms.json + [0x0A] == JSONOutput.encode(terms))
+        let typos = SearchIndex.TypoShard(terms: nasty, documents: nasty.indices.map { $0 })
+        #expect(typos.json + [0x0A] == JSONOutput.encode(typos))
+        let facets = SearchIndex.Facets(process: [0, nil, 12], owner: [nil, nil, 1], kind: [0, 1, 2], state: [3, nil, 0], due: [20_000, nil, -5])
+        #expect(facets.json + [0x0A] == JSONOutput.encode(facets))
+    }
+}

@@ -102,6 +102,11 @@ import TestSupport
         report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "owners")
         #expect(report.reusedSOPs == 0)
 
+        // A `.mailmap` edited in the working tree renames an author on every page, at the same HEAD.
+        try repo.directory.write(".mailmap", "Carol Chen-Moreau <carol@example.test> Carol Chen <carol@example.test>\n")
+        report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "mailmap")
+        #expect(try String(contentsOfFile: site + "/api/pages.json", encoding: .utf8).contains("Carol Chen-Moreau"))
+
         // A hand-edited output page is not trusted: it is rendered again.
         report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "settled")
         let page = try #require(FileManager.default.enumerator(atPath: site)?.allObjects.compactMap { $0 as? String }
