@@ -42,6 +42,18 @@ public struct Fingerprint: Sendable {
 
     public mutating func add(_ text: String) { addBytes(text.utf8) }
 
+    /// A text that may be absent: absent differs from every text, the empty one included.
+    public mutating func add(_ text: String?) {
+        if let text { add(text) } else { addBytes(CollectionOfOne(0x01)) }
+    }
+
+    /// An integer, as its eight bytes.
+    public mutating func add(_ value: Int64) {
+        withUnsafeBytes(of: value.littleEndian) { addBytes($0) }
+    }
+
+    public mutating func add(_ value: Int) { add(Int64(value)) }
+
     public mutating func addBytes(_ bytes: some Sequence<UInt8>) {
         // Over contiguous storage (arrays, native strings) without the generic iterator: cache files of several MB
         // are checksummed on every build.

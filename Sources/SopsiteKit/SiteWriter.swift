@@ -70,6 +70,7 @@ enum SiteWriter {
             self.spare = spare
             retired = output + SiteWriter.retiredInfix + suffix
             if let spare, let inventory = spare.inventory {
+                spare.claim()
                 path = spare.path
                 recycled = inventory
                 folders = Set(inventory.folders.keys.map { $0.isEmpty ? spare.path : spare.path + "/" + $0 })
@@ -121,14 +122,14 @@ enum SiteWriter {
         /// `output` if it is still that file there. False (having linked some, which later writes replace) when one
         /// is neither.
         func link(_ files: [(path: String, identity: SiteInventory.Identity)]) -> Bool {
+            guard files.allSatisfy({ SiteWriter.isPlainRelative($0.path) }) else { return false }
+            lock.withLock { produced.formUnion(files.map(\.path)) }
             for (relative, identity) in files {
-                guard SiteWriter.isPlainRelative(relative) else { return false }
-                let target = path + "/" + relative
-                lock.withLock { _ = produced.insert(relative) }
                 if let recycled, recycled.files[relative] == identity {
                     lock.withLock { written += 1 }
                     continue
                 }
+                let target = path + "/" + relative
                 guard SiteInventory.identity(at: output + "/" + relative, folder: false) == identity else { return false }
                 if recycled?.folders[relative] != nil { removeFolder(target) }
                 do { try makeFolder((target as NSString).deletingLastPathComponent) } catch { return false }
@@ -291,8 +292,26 @@ enum SiteWriter {
 
     /// True for `a/b.html`: not empty, not absolute, no empty, `.` or `..` component, no NUL.
     static func isPlainRelative(_ path: String) -> Bool {
-        guard !path.isEmpty, !path.hasPrefix("/"), !path.utf8.contains(0) else { return false }
-        return path.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+        // On bytes, one pass: every page's path is checked on every build.
+        var componentStart = true, dots = 0, empty = true
+        for byte in path.utf8 {
+            switch byte {
+            case 0: return false
+            case UInt8(ascii: "/"):
+                // An empty component (a leading slash, `//`) or one of only one or two dots.
+                if componentStart || (dots > 0 && dots <= 2) { return false }
+                componentStart = true
+                dots = 0
+            case UInt8(ascii: "."):
+                if componentStart || dots > 0 { dots += 1 }
+                componentStart = false
+            default:
+                componentStart = false
+                dots = -1
+            }
+            empty = false
+        }
+        return !empty && !componentStart && !(dots > 0 && dots <= 2)
     }
 
     /// Clears what builds killed before finishing left beside `output`: a staging folder (a half-written site, or

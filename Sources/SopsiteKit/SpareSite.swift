@@ -63,8 +63,8 @@ struct SiteInventory: Equatable {
         }.allSatisfy { $0 }
     }
 
-    /// One line per entry, `F|D inode size modified path`, in no particular order (a cache, not output), written as
-    /// bytes: 40,000 entries at 2,000 SOPs with their revisions.
+    /// One line per entry, `F|D inode size modified path`, the root folder (path "") first and the rest in no
+    /// particular order (a cache, not output), written as bytes: 40,000 entries at 2,000 SOPs with their revisions.
     func serialised() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity((files.count + folders.count) * 100)
@@ -72,7 +72,9 @@ struct SiteInventory: Equatable {
             out.append(contentsOf: String(value).utf8)
             out.append(0x20)
         }
-        for (kind, entries) in [(UInt8(ascii: "D"), folders), (UInt8(ascii: "F"), files)] {
+        // The root first, alone on its line: a record is passed on with only that line replaced (`SpareSite.keep`).
+        for (kind, entries) in [(UInt8(ascii: "D"), folders.filter { $0.key.isEmpty }), (UInt8(ascii: "D"), folders.filter { !$0.key.isEmpty }),
+                                (UInt8(ascii: "F"), files)] {
             for (path, identity) in entries {
                 out.append(kind)
                 out.append(0x20)
@@ -87,6 +89,14 @@ struct SiteInventory: Equatable {
     }
 
     init() {}
+
+    /// The root folder's identity from the first line of a record, without reading the rest; nil when the record
+    /// does not start with it.
+    static func root(ofSerialised bytes: [UInt8]) -> (identity: Identity, rest: ArraySlice<UInt8>)? {
+        guard let end = bytes.firstIndex(of: 0x0A), let line = SiteInventory(serialised: Array(bytes[..<end])),
+              line.files.isEmpty, line.folders.count == 1, let root = line.folders[""] else { return nil }
+        return (root, bytes[(end + 1)...])
+    }
 
     init?(serialised bytes: [UInt8]) {
         // Parsed on bytes: a record of 40,000 entries is read on every build.
@@ -136,7 +146,9 @@ struct SiteInventory: Equatable {
 /// the last build, so a file edited or added there by hand sends the build back to a fresh folder. Builds sharing a
 /// cache take turns on it through a lock; a build killed while updating it leaves no record, so the next one
 /// discards it.
-final class SpareSite {
+final class SpareSite: @unchecked Sendable {
+    // @unchecked: every stored property is set in init and only read afterwards (the build checks the spare on a
+    // task of its own while documents load, then hands it to one writer).
     static let folderName = "site-spare"
     static let spareRecord = "site-spare.txt"
     static let frontRecord = "site-front.txt"
@@ -145,8 +157,9 @@ final class SpareSite {
     let output: String
     /// The spare as recorded, when it can be updated in place; nil: build into a fresh folder.
     private(set) var inventory: SiteInventory?
-    /// The output folder as the previous build left it (it becomes the spare after the swap).
-    private let front: SiteInventory?
+    /// The record of the output folder as the previous build left it, but for its root's line (it becomes the
+    /// spare's record after the swap, the root taken again).
+    private let front: ArraySlice<UInt8>?
     private let lock: Int32
 
     var path: String { cache.folder + "/" + Self.folderName }
@@ -171,11 +184,9 @@ final class SpareSite {
         // A file added at the top of the output by hand shows in the root folder's identity, which the swap replaces
         // on record: it is checked now. (Deeper changes keep showing in their folders and are caught when the spare is
         // next used.)
-        let front = cache.read(Self.frontRecord).flatMap(SiteInventory.init(serialised:))
-        self.front = front?.folders[""] == SiteInventory.identity(at: output, folder: true) ? front : nil
+        let front = cache.read(Self.frontRecord).flatMap(SiteInventory.root(ofSerialised:))
+        self.front = front != nil && front?.identity == SiteInventory.identity(at: output, folder: true) ? front?.rest : nil
         let recorded = cache.read(Self.spareRecord).flatMap(SiteInventory.init(serialised:))
-        // The record goes before the spare is touched: a build killed while updating it leaves no record.
-        cache.remove(Self.spareRecord)
         if let recorded, recorded.matches(path) {
             inventory = recorded
         } else {
@@ -184,6 +195,12 @@ final class SpareSite {
     }
 
     deinit { close(lock) }
+
+    /// Called before the spare is first touched: its record goes, so a build killed while updating it leaves none and
+    /// the next build discards it. (A build that never writes, having found errors, leaves spare and record alone.)
+    func claim() {
+        cache.remove(Self.spareRecord)
+    }
 
     /// After the swap: `previousSite` (the folder that now holds the site the output had; nil when there was none)
     /// becomes the spare if its contents are on record, and the new output is recorded.
@@ -197,13 +214,14 @@ final class SpareSite {
             cache.remove(Self.frontRecord)
         }
         guard let previousSite else { return }
-        guard var previous = front, previousSite == path || rename(previousSite, path) == 0,
+        guard let previous = front, previousSite == path || rename(previousSite, path) == 0,
               // The move gave the root folder a new parent (its `..` entry): record it as it is now.
               let root = SiteInventory.identity(at: path, folder: true) else {
             try? manager.removeItem(atPath: previousSite)
             return
         }
-        previous.folders[""] = root
-        cache.write(previous.serialised(), to: Self.spareRecord)
+        var rootLine = SiteInventory()
+        rootLine.folders[""] = root
+        cache.write(rootLine.serialised() + previous, to: Self.spareRecord)
     }
 }
