@@ -1,3 +1,4 @@
+import Dispatch
 import Documents
 import SiteModel
 import SOPCore
@@ -242,83 +243,97 @@ public enum SearchIndex {
         let kinds = DocumentKind.allCases
         let states = ReviewState.allCases
 
-        // Postings: term → (document, weight), documents ascending because entries are walked in order; then the
-        // terms in UTF-16 order.
-        var postingsByTerm: [String: [(document: Int, weight: Int)]] = [:]
-        for (number, entry) in entries.enumerated() {
-            // Split on bytes: splitting the string by characters was a quarter of the index's time.
-            for (term, weight) in zip(entry.packedTerms.utf8.split(separator: 0x1F), entry.weights) {
-                postingsByTerm[String(Substring(term)), default: []].append((number, Int(weight)))
+        // Terms (postings, term and typo shards) and documents (records, document shards, facets) are independent:
+        // made side by side, so the index, which waits for every page's entry, holds up the end of a build less.
+        struct TermPart { var files: [OutputFile] = []; var termShardKeys: [String] = []; var typoShardKeys: [String] = []; var count = 0 }
+        struct DocumentPart { var files: [OutputFile] = []; var docShardSize = 1 }
+        let termResult = ResultSlots<TermPart>(count: 1), documentResult = ResultSlots<DocumentPart>(count: 1)
+        DispatchQueue.concurrentPerform(iterations: 2) { job in
+            if job == 0 {
+                var files: [OutputFile] = []
+                // Postings: term → (document, weight), documents ascending because entries are walked in order; then the
+                // terms in UTF-16 order.
+                var postingsByTerm: [String: [(document: Int, weight: Int)]] = [:]
+                for (number, entry) in entries.enumerated() {
+                    // Split on bytes: splitting the string by characters was a quarter of the index's time.
+                    for (term, weight) in zip(entry.packedTerms.utf8.split(separator: 0x1F), entry.weights) {
+                        postingsByTerm[String(Substring(term)), default: []].append((number, Int(weight)))
+                    }
+                }
+                let sorted = postingsByTerm.sorted { SearchText.utf16Less($0.key, $1.key) }
+                let terms = sorted.map(\.key)
+                let documentCounts = sorted.map(\.value.count)
+
+                // Term shards: ranges of the sorted term list, each term with its document count and postings, so that the
+                // one file a word needs has all the word needs.
+                var termShardKeys: [String] = []
+                var start = 0
+                while start < terms.count {
+                    var end = start
+                    var bytes = 0
+                    var encoded: [String] = []
+                    while end < terms.count, end == start || bytes < layout.termShardBytes {
+                        let list = Self.encode(sorted[end].value)
+                        bytes += terms[end].utf8.count + 4 + String(documentCounts[end]).count + 1 + list.utf8.count + 3
+                        encoded.append(list)
+                        end += 1
+                    }
+                    termShardKeys.append(start == 0 ? "" : Self.separator(after: terms[start - 1], upTo: terms[start]))
+                    files.append(file("terms-\(termShardKeys.count - 1)", json: TermShard(terms: Array(terms[start..<end]),
+                                                                                  documents: Array(documentCounts[start..<end]),
+                                                                                  postings: encoded).json))
+                    start = end
+                }
+
+                // Typo shards: the terms a misspelt word may mean, ordered by first character, then length, so that a word
+                // of n characters needs only the terms of n - 1 to n + 1 characters that begin as it does.
+                let typoTerms = terms.indices.filter { Self.isTypoCandidate(terms[$0]) }.sorted { Self.typoLess(terms[$0], terms[$1]) }
+                var typoShardKeys: [String] = []
+                start = 0
+                while start < typoTerms.count {
+                    var end = start
+                    var bytes = 0
+                    while end < typoTerms.count, end == start || bytes < layout.typoShardBytes {
+                        bytes += terms[typoTerms[end]].utf8.count + 4 + String(documentCounts[typoTerms[end]]).count
+                        end += 1
+                    }
+                    typoShardKeys.append(start == 0 ? "" : terms[typoTerms[start]])
+                    let shard = typoTerms[start..<end]
+                    files.append(file("typos-\(typoShardKeys.count - 1)", json: TypoShard(terms: shard.map { terms[$0] },
+                                                                                        documents: shard.map { documentCounts[$0] }).json))
+                    start = end
+                }
+                termResult.store(TermPart(files: files, termShardKeys: termShardKeys, typoShardKeys: typoShardKeys, count: terms.count), at: 0)
+            } else {
+                var files: [OutputFile] = []
+                // Document shards: a fixed number of documents each, from the average record size.
+                let records = entries.map { entry in
+                    DocumentRecord(id: entry.id, title: entry.title, url: entry.url, kind: kinds.firstIndex(of: entry.kind) ?? 0,
+                                   process: entry.processKey.flatMap { processNumber[$0] }, owner: entry.owner.flatMap { ownerNumber[$0.handle] },
+                                   state: entry.state.flatMap { states.firstIndex(of: $0) }, due: entry.due?.iso,
+                                   status: entry.lifecycle, tags: entry.tags, text: entry.passages)
+                }
+                let averageRecord = records.isEmpty ? 1 : records.map(\.estimatedBytes).reduce(0, +) / records.count
+                let docShardSize = max(1, min(256, layout.docShardBytes / max(1, averageRecord)))
+                for (number, first) in stride(from: 0, to: records.count, by: docShardSize).enumerated() {
+                    files.append(file("docs-\(number)", json: DocumentShard(docs: Array(records[first..<min(first + docShardSize, records.count)])).json))
+                }
+
+                files.append(file("facets", json: Facets(process: records.map(\.process), owner: records.map(\.owner), kind: records.map(\.kind),
+                                                         state: records.map(\.state), due: entries.map { $0.due?.daysSinceEpoch }).json))
+                documentResult.store(DocumentPart(files: files, docShardSize: docShardSize), at: 0)
             }
         }
-        let sorted = postingsByTerm.sorted { SearchText.utf16Less($0.key, $1.key) }
-        let terms = sorted.map(\.key)
-        let documentCounts = sorted.map(\.value.count)
-
-        var files: [OutputFile] = []
-
-        // Term shards: ranges of the sorted term list, each term with its document count and postings, so that the
-        // one file a word needs has all the word needs.
-        var termShardKeys: [String] = []
-        var start = 0
-        while start < terms.count {
-            var end = start
-            var bytes = 0
-            var encoded: [String] = []
-            while end < terms.count, end == start || bytes < layout.termShardBytes {
-                let list = Self.encode(sorted[end].value)
-                bytes += terms[end].utf8.count + 4 + String(documentCounts[end]).count + 1 + list.utf8.count + 3
-                encoded.append(list)
-                end += 1
-            }
-            termShardKeys.append(start == 0 ? "" : Self.separator(after: terms[start - 1], upTo: terms[start]))
-            files.append(file("terms-\(termShardKeys.count - 1)", json: TermShard(terms: Array(terms[start..<end]),
-                                                                          documents: Array(documentCounts[start..<end]),
-                                                                          postings: encoded).json))
-            start = end
-        }
-
-        // Typo shards: the terms a misspelt word may mean, ordered by first character, then length, so that a word
-        // of n characters needs only the terms of n - 1 to n + 1 characters that begin as it does.
-        let typoTerms = terms.indices.filter { Self.isTypoCandidate(terms[$0]) }.sorted { Self.typoLess(terms[$0], terms[$1]) }
-        var typoShardKeys: [String] = []
-        start = 0
-        while start < typoTerms.count {
-            var end = start
-            var bytes = 0
-            while end < typoTerms.count, end == start || bytes < layout.typoShardBytes {
-                bytes += terms[typoTerms[end]].utf8.count + 4 + String(documentCounts[typoTerms[end]]).count
-                end += 1
-            }
-            typoShardKeys.append(start == 0 ? "" : terms[typoTerms[start]])
-            let shard = typoTerms[start..<end]
-            files.append(file("typos-\(typoShardKeys.count - 1)", json: TypoShard(terms: shard.map { terms[$0] },
-                                                                                documents: shard.map { documentCounts[$0] }).json))
-            start = end
-        }
-
-        // Document shards: a fixed number of documents each, from the average record size.
-        let records = entries.map { entry in
-            DocumentRecord(id: entry.id, title: entry.title, url: entry.url, kind: kinds.firstIndex(of: entry.kind) ?? 0,
-                           process: entry.processKey.flatMap { processNumber[$0] }, owner: entry.owner.flatMap { ownerNumber[$0.handle] },
-                           state: entry.state.flatMap { states.firstIndex(of: $0) }, due: entry.due?.iso,
-                           status: entry.lifecycle, tags: entry.tags, text: entry.passages)
-        }
-        let averageRecord = records.isEmpty ? 1 : records.map(\.estimatedBytes).reduce(0, +) / records.count
-        let docShardSize = max(1, min(256, layout.docShardBytes / max(1, averageRecord)))
-        for (number, first) in stride(from: 0, to: records.count, by: docShardSize).enumerated() {
-            files.append(file("docs-\(number)", json: DocumentShard(docs: Array(records[first..<min(first + docShardSize, records.count)])).json))
-        }
-
-        files.append(file("facets", json: Facets(process: records.map(\.process), owner: records.map(\.owner), kind: records.map(\.kind),
-                                                 state: records.map(\.state), due: entries.map { $0.due?.daysSinceEpoch }).json))
+        let termPart = termResult.collect()[0], documentPart = documentResult.collect()[0]
+        var files = termPart.files + documentPart.files
+        let (termShardKeys, typoShardKeys, docShardSize) = (termPart.termShardKeys, termPart.typoShardKeys, documentPart.docShardSize)
 
         // The manifest names the build, so the client can ask for shards of this build and not a cached older one.
         var hash = FNV1a()
         for shard in files { hash.add(Array(shard.path.utf8)); hash.add(shard.bytes) }
         let manifest = Manifest(
             version: formatVersion, build: hash.hex, now: now.iso, dueSoonDays: dueSoonDays, documents: entries.count,
-            terms: terms.count, termShards: termShardKeys, typoShards: typoShardKeys, docShardSize: docShardSize,
+            terms: termPart.count, termShards: termShardKeys, typoShards: typoShardKeys, docShardSize: docShardSize,
             stopWords: SearchText.stopWords, typoMinimumLength: typoMinimumLength,
             processes: processes.map { Manifest.Labelled(key: $0.key, label: $0.title) },
             owners: owners, kinds: kinds.map { Manifest.Labelled(key: $0.rawValue, label: $0.label) },

@@ -150,6 +150,21 @@ public struct Site: Sendable {
         public init() {}
     }
 
+    /// A document's history as pages show it: revision numbers counted down from the newest, days in the site's
+    /// time zone.
+    static func facts(_ document: Document, historyIndex: HistoryIndex, calendar: SiteCalendar) -> [ChangeFacts] {
+        guard let documentHistory = historyIndex[document.path] else { return [] }
+        var revision = document.revisionOffset + documentHistory.revisionCount + 1
+        return documentHistory.commits.map { commit in
+            if commit.kind.isRevision { revision -= 1 }
+            return ChangeFacts(commitID: commit.id, shortID: commit.shortID, authorName: commit.authorName,
+                               authorEmail: commit.authorEmail, instant: commit.authorTime,
+                               day: calendar.day(of: commit.authorTime), subject: commit.subject, kind: commit.kind,
+                               renamedFrom: commit.renamedFrom, revision: commit.kind.isRevision ? revision : nil,
+                               isIgnored: commit.isIgnored, blob: commit.blob)
+        }
+    }
+
     /// Joins documents, history and config, applying the review policy on `now`.
     /// - Returns: the site and its problems: duplicate ids, two files with one URL, a `process:` naming no process
     ///   (warning), a review trailer or `supersedes:` naming an unknown id (warning), an owner not in the owners file.
@@ -203,19 +218,6 @@ public struct Site: Sendable {
             usable.append(document)
         }
 
-        func facts(_ document: Document) -> [ChangeFacts] {
-            guard let documentHistory = historyIndex[document.path] else { return [] }
-            var revision = document.revisionOffset + documentHistory.revisionCount + 1
-            return documentHistory.commits.map { commit in
-                if commit.kind.isRevision { revision -= 1 }
-                return ChangeFacts(commitID: commit.id, shortID: commit.shortID, authorName: commit.authorName,
-                                   authorEmail: commit.authorEmail, instant: commit.authorTime,
-                                   day: calendar.day(of: commit.authorTime), subject: commit.subject, kind: commit.kind,
-                                   renamedFrom: commit.renamedFrom, revision: commit.kind.isRevision ? revision : nil,
-                                   isIgnored: commit.isIgnored, blob: commit.blob)
-            }
-        }
-
         let processDocuments = usable.filter { $0.kind == .process }
         var processByKey: [String: Document] = [:]
         for process in processDocuments {
@@ -260,49 +262,59 @@ public struct Site: Sendable {
             }
         }
 
+        // Each SOP's page is independent of the others' once the tables above are made: built on every processor
+        // (2,000 SOPs with 10,000 commits of history took a tenth of a rebuild on one), diagnostics kept in order.
+        let built = ParallelChunks.mapWaiting(usable.filter { $0.kind != .process }) {
+            [knownKeys, keyByName, processByKey, supersededBy, trailersByID, permalinks] chunk in
+            chunk.map { original -> (page: SOPPage, diagnostics: [Diagnostic]) in
+                var diagnostics: [Diagnostic] = []
+                var document = original
+                if let key = original.processKey {
+                    if let resolved = knownKeys.contains(key) ? key : (keyByName[key.lowercased()] ?? keyByName[Permalink.slug(key)]) {
+                        document = original.withProcessKey(resolved)
+                    } else {
+                        // The folder decides where a page lives; a stale `process:` (left behind by a folder rename) must not
+                        // stop a build, but the writer should fix it.
+                        let folder = folder(of: original, contentRoot: config.contentRoot)
+                        diagnostics.append(.warning("document.unknown-process", "process \"\(key)\" names no process"
+                                                    + (folder.map { "; the page is listed under its folder's process \($0)" } ?? ""),
+                                                    at: original.location(of: "process"),
+                                                    fix: "write one of: \(knownKeys.sorted().joined(separator: ", "))"))
+                        document = original.withProcessKey(folder)
+                    }
+                }
+                let processDocument = document.processKey.flatMap { processByKey[$0] }
+                // An SOP without an owner is owned by its process's owner, as its interval is inherited.
+                if document.owner == nil, let processOwner = processDocument?.owner { document = document.withOwner(processOwner) }
+                let (interval, source) = ReviewPolicy.interval(for: document, process: processDocument, config: config)
+                let history = facts(document, historyIndex: historyIndex, calendar: calendar)
+                let reviews = Self.reviews(of: document, history: history, trailers: trailersByID[document.id] ?? [], calendar: calendar)
+                let review = ReviewPolicy.status(lastReview: reviews.first?.day, interval: interval, source: source, now: now,
+                                                 dueSoonDays: config.dueSoonDays)
+                let contributors = (historyIndex[document.path]?.contributors ?? [])
+                    .map { ContributorFacts(name: $0.name, email: $0.email, commits: $0.commits) }
+                var owner: Owner?
+                if let handle = document.owner {
+                    owner = options.owners[handle]
+                    if owner == nil, options.owners.path != nil {
+                        diagnostics.append(.warning("owner.unknown", "owner \"\(handle)\" is not in \(options.owners.path?.value ?? "the owners file")",
+                                                    at: document.location(of: "owner"), fix: "add \(handle) to the owners file, or correct the handle"))
+                    }
+                }
+                let page = SOPPage(document: document, permalink: permalinks[document.path] ?? "/", history: history,
+                                   contributors: contributors, review: review, reviews: reviews, owner: owner,
+                                   hasUncommittedChanges: !history.isEmpty && options.uncommitted.contains(document.path),
+                                   supersededBy: (supersededBy[document.id] ?? []).sorted())
+                return (page, diagnostics)
+            }
+        }.flatMap { $0 }
         var pagesByProcess: [String: [SOPPage]] = [:]
         var unassigned: [SOPPage] = []
         var all: [SOPPage] = []
-        for original in usable where original.kind != .process {
-            var document = original
-            if let key = original.processKey {
-                if let resolved = knownKeys.contains(key) ? key : (keyByName[key.lowercased()] ?? keyByName[Permalink.slug(key)]) {
-                    document = original.withProcessKey(resolved)
-                } else {
-                    // The folder decides where a page lives; a stale `process:` (left behind by a folder rename) must not
-                    // stop a build, but the writer should fix it.
-                    let folder = folder(of: original, contentRoot: config.contentRoot)
-                    diagnostics.append(.warning("document.unknown-process", "process \"\(key)\" names no process"
-                                                + (folder.map { "; the page is listed under its folder's process \($0)" } ?? ""),
-                                                at: original.location(of: "process"),
-                                                fix: "write one of: \(knownKeys.sorted().joined(separator: ", "))"))
-                    document = original.withProcessKey(folder)
-                }
-            }
-            let processDocument = document.processKey.flatMap { processByKey[$0] }
-            // An SOP without an owner is owned by its process's owner, as its interval is inherited.
-            if document.owner == nil, let processOwner = processDocument?.owner { document = document.withOwner(processOwner) }
-            let (interval, source) = ReviewPolicy.interval(for: document, process: processDocument, config: config)
-            let history = facts(document)
-            let reviews = Self.reviews(of: document, history: history, trailers: trailersByID[document.id] ?? [], calendar: calendar)
-            let review = ReviewPolicy.status(lastReview: reviews.first?.day, interval: interval, source: source, now: now,
-                                             dueSoonDays: config.dueSoonDays)
-            let contributors = (historyIndex[document.path]?.contributors ?? [])
-                .map { ContributorFacts(name: $0.name, email: $0.email, commits: $0.commits) }
-            var owner: Owner?
-            if let handle = document.owner {
-                owner = options.owners[handle]
-                if owner == nil, options.owners.path != nil {
-                    diagnostics.append(.warning("owner.unknown", "owner \"\(handle)\" is not in \(options.owners.path?.value ?? "the owners file")",
-                                                at: document.location(of: "owner"), fix: "add \(handle) to the owners file, or correct the handle"))
-                }
-            }
-            let page = SOPPage(document: document, permalink: permalinks[document.path] ?? "/", history: history,
-                               contributors: contributors, review: review, reviews: reviews, owner: owner,
-                               hasUncommittedChanges: !history.isEmpty && options.uncommitted.contains(document.path),
-                               supersededBy: (supersededBy[document.id] ?? []).sorted())
+        for (page, problems) in built {
+            diagnostics += problems
             all.append(page)
-            if let key = document.processKey { pagesByProcess[key, default: []].append(page) } else { unassigned.append(page) }
+            if let key = page.document.processKey { pagesByProcess[key, default: []].append(page) } else { unassigned.append(page) }
         }
 
         func byID(_ a: SOPPage, _ b: SOPPage) -> Bool {
@@ -320,7 +332,7 @@ public struct Site: Sendable {
             let document = processByKey[key]
             return ProcessSection(key: key, title: document?.title ?? DocumentLoader.humanise(key),
                                   permalink: Permalink.page(forContentPath: key), document: document,
-                                  history: document.map { facts($0) } ?? [],
+                                  history: document.map { facts($0, historyIndex: historyIndex, calendar: calendar) } ?? [],
                                   pages: (pagesByProcess[key] ?? []).sorted(by: byOrder))
         }.sorted { ($0.title.lowercased(), $0.key) < ($1.title.lowercased(), $1.key) }
 

@@ -34,6 +34,14 @@ public enum BuildPipeline {
 
     /// `memory` nil: write the site; non-nil: receive the files instead.
     private static func run(_ request: BuildRequest, keepingFilesIn memory: inout [OutputFile]?) async -> BuildReport {
+        let background = BackgroundWork()
+        let report = await run(request, keepingFilesIn: &memory, background: background)
+        await background.finish()
+        return report
+    }
+
+    private static func run(_ request: BuildRequest, keepingFilesIn memory: inout [OutputFile]?,
+                            background: BackgroundWork) async -> BuildReport {
         var report = BuildReport()
         let manager = FileManager.default
         let repositoryPath = absolute(request.repository)
@@ -139,7 +147,9 @@ public enum BuildPipeline {
         if let renderMemory {
             renderMemory.documents = memo
         } else if let cacheFolder, memo.parsed > 0 || memo.count != remembered {
-            cacheFolder.write(memo.bytes(header: documentsHeader), to: BuildCache.documentsFile)
+            // Written while the build goes on (10 MB at 2,000 SOPs); the build returns only when it is done.
+            let remembered = memo
+            background.start { cacheFolder.write(remembered.bytes(header: documentsHeader), to: BuildCache.documentsFile) }
         }
         clock.lap("read and load documents", into: &report)
 
@@ -343,6 +353,23 @@ func returnFreedMemory() {
 // A function address, immutable once looked up.
 nonisolated(unsafe) private let mallocTrimSymbol: UnsafeMutableRawPointer? = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim")
 #endif
+
+/// Work a build starts and need not wait for until it ends (writing a cache file).
+final class BackgroundWork: @unchecked Sendable {
+    // @unchecked: `tasks` is only touched under `lock`.
+    private let lock = NSLock()
+    private var tasks: [Task<Void, Never>] = []
+
+    func start(_ work: @escaping @Sendable () -> Void) {
+        let task = Task.detached(operation: work)
+        lock.withLock { tasks.append(task) }
+    }
+
+    /// Waits for everything started.
+    func finish() async {
+        for task in lock.withLock({ tasks }) { await task.value }
+    }
+}
 
 /// The first failure reported from concurrent tasks.
 final class FailureBox: @unchecked Sendable {

@@ -158,25 +158,31 @@ enum SiteWriter {
         /// The inventory of the site just swapped in at `output` holding `files`: the spare's recorded entries, with
         /// those the build touched taken again (the root always: the swap gave it a new parent); every entry taken when
         /// the site was written into a fresh folder. Nil when an entry cannot be taken.
-        func inventory(of files: Set<String>) -> SiteInventory? {
+        /// - Parameter needed: the folders holding `files`; nil when `files` are exactly the spare's.
+        func inventory(of files: Set<String>, needed: Set<String>?) -> SiteInventory? {
             guard let recycled else { return SiteInventory.take(files: files, in: output) }
             let (touchedFiles, touchedFolders) = lock.withLock { (self.touchedFiles, self.touchedFolders) }
-            var inventory = SiteInventory()
-            for file in files {
-                if !touchedFiles.contains(file), let identity = recycled.files[file] {
-                    inventory.files[file] = identity
-                } else {
+            // Starts from the spare's record (no rehashing of 44,000 entries), then drops, adds and takes again.
+            var inventory = recycled
+            if let needed {
+                inventory.files = inventory.files.filter { files.contains($0.key) }
+                inventory.folders = inventory.folders.filter { needed.contains($0.key) }
+                for file in files where inventory.files[file] == nil {
                     guard !file.contains("\n"), let identity = SiteInventory.identity(at: output + "/" + file, folder: false) else { return nil }
                     inventory.files[file] = identity
                 }
-            }
-            for folder in SiteInventory.folders(holding: files) {
-                if !touchedFolders.contains(folder), let identity = recycled.folders[folder] {
-                    inventory.folders[folder] = identity
-                } else {
+                for folder in needed where inventory.folders[folder] == nil {
                     guard let identity = SiteInventory.identity(at: folder.isEmpty ? output : output + "/" + folder, folder: true) else { return nil }
                     inventory.folders[folder] = identity
                 }
+            }
+            for file in touchedFiles where files.contains(file) {
+                guard let identity = SiteInventory.identity(at: output + "/" + file, folder: false) else { return nil }
+                inventory.files[file] = identity
+            }
+            for folder in touchedFolders where needed?.contains(folder) ?? (inventory.folders[folder] != nil) {
+                guard let identity = SiteInventory.identity(at: folder.isEmpty ? output : output + "/" + folder, folder: true) else { return nil }
+                inventory.folders[folder] = identity
             }
             return inventory
         }
@@ -238,7 +244,12 @@ enum SiteWriter {
                 if let failure = lock.withLock({ failure }) { throw failure }
                 let marker = BuildPipeline.markerFileName
                 let files = lock.withLock { produced.union([marker]) }
-                if let recycled { removeLeftovers(of: recycled, keeping: files) }
+                // The folders the new site needs; nil when it has exactly the spare's files (then the same folders).
+                var needed: Set<String>?
+                if let recycled, files.count != recycled.files.count || !files.allSatisfy({ recycled.files[$0] != nil }) {
+                    needed = SiteInventory.folders(holding: files)
+                    removeLeftovers(of: recycled, keeping: files, needed: needed!)
+                }
                 unlink(path + "/" + marker)
                 if recycled != nil { touch(file: marker) }
                 try SiteWriter.writeFile(Array("This folder was written by sopsite; the next build replaces it.\n".utf8),
@@ -258,7 +269,7 @@ enum SiteWriter {
                     try manager.moveItem(atPath: path, toPath: output)
                 }
                 if let spare {
-                    spare.keep(previousSite: previousSite, site: inventory(of: files))
+                    spare.keep(previousSite: previousSite, site: inventory(of: files, needed: needed))
                 } else if let previousSite {
                     try? manager.removeItem(atPath: previousSite)
                 }
@@ -272,8 +283,7 @@ enum SiteWriter {
         }
 
         /// Removes from a spare site what the new site does not have: files, then folders left empty, deepest first.
-        private func removeLeftovers(of recycled: SiteInventory, keeping files: Set<String>) {
-            let needed = SiteInventory.folders(holding: files)
+        private func removeLeftovers(of recycled: SiteInventory, keeping files: Set<String>, needed: Set<String>) {
             for file in recycled.files.keys where !files.contains(file) {
                 unlink(path + "/" + file)
                 touch(file: file)
