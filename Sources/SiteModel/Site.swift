@@ -181,11 +181,10 @@ public struct Site: Sendable {
         var permalinks: [RepoPath: String] = [:]
         var usable: [Document] = []
         // The document that had an id first in Git keeps it; the newcomer (or an uncommitted file) is the one reported.
-        func firstCommitted(_ document: Document) -> Int64 {
-            historyIndex[document.path]?.created.authorTime.secondsSinceEpoch ?? Int64.max
-        }
-        let ordered = documents.sorted { (firstCommitted($0), $0.path) < (firstCommitted($1), $1.path) }
-        for document in ordered {
+        // Each document's creation looked up once, and indices sorted, not documents (large structs).
+        let created = documents.map { historyIndex[$0.path]?.created.authorTime.secondsSinceEpoch ?? Int64.max }
+        let ordered = documents.indices.sorted { (created[$0], documents[$0].path) < (created[$1], documents[$1].path) }
+        for document in ordered.lazy.map({ documents[$0] }) {
             if let first = firstByID[document.id] {
                 diagnostics.append(.error("document.duplicate-id", "id \"\(document.id)\" is already used by \(first.path)",
                                           at: document.location(of: "id"),

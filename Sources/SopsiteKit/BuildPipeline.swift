@@ -99,9 +99,12 @@ public enum BuildPipeline {
         cacheFolder?.removeAbandonedFiles()
         // The spare site (see SpareSite) is checked while documents load and history is read: 44,000 file identities at
         // 2,000 SOPs. Only a build that writes the site uses it.
+        // So are the pages the last build recorded.
         let siteFolder = outputPath
-        let spareCheck: Task<SpareSite?, Never>? = request.mode == .build && memory == nil
-            ? cacheFolder.map { cache in Task.detached { SpareSite(cache: cache, output: siteFolder) } } : nil
+        let writing = request.mode == .build && memory == nil
+        let spareCheck: Task<SpareSite?, Never>? = writing ? cacheFolder.map { cache in Task.detached { SpareSite(cache: cache, output: siteFolder) } } : nil
+        let previousPages: Task<[String: PreviousRender.StoredPages], Never>? =
+            writing ? cacheFolder.map { cache in Task.detached { PreviousRender.load(from: cache, output: siteFolder) } } : nil
 
         // Ignore-revs and owners files (both optional).
         let ignoredRevisions = source.ignoredRevisions(config)
@@ -274,8 +277,8 @@ public enum BuildPipeline {
             var sink: SiteRenderer.FileSink?
             if let staging { sink = { files in staging.write(files) } }
             var renderCache: (any RenderCache)? = renderMemory
-            if let staging, let cacheFolder {
-                previousRender = PreviousRender(cache: cacheFolder, staging: staging)
+            if let staging, let previousPages {
+                previousRender = PreviousRender(previous: await previousPages.value, staging: staging)
                 renderCache = previousRender
             }
             rendered = try await SiteRenderer(theme: theme, allowRawHTML: config.allowRawHTML)
