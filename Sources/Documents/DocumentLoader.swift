@@ -259,6 +259,10 @@ public struct DocumentMemo: Sendable {
     /// Files remembered.
     public var count: Int { loaded.count }
 
+    /// The checksum (`Fingerprint.bulkChecksum`) of the bytes remembered for `path`: after `loadConcurrently`, of
+    /// the file as just read.
+    public func checksum(of path: RepoPath) -> String? { loaded[path]?.checksum }
+
     /// Files of `files` that are remembered, and the rest; a remembered result replaces parsing.
     fileprivate func split(_ files: [SourceFile]) -> (known: [(SourceFile, String, Diagnosed<Document?>)], unknown: [(SourceFile, String)]) {
         var known: [(SourceFile, String, Diagnosed<Document?>)] = []

@@ -243,67 +243,26 @@ public enum SearchIndex {
         let kinds = DocumentKind.allCases
         let states = ReviewState.allCases
 
-        // Terms (postings, term and typo shards) and documents (records, document shards, facets) are independent:
-        // made side by side, so the index, which waits for every page's entry, holds up the end of a build less.
-        struct TermPart { var files: [OutputFile] = []; var termShardKeys: [String] = []; var typoShardKeys: [String] = []; var count = 0 }
+        // Terms (postings, then term and typo shards) and documents (records, document shards, facets) are independent:
+        // made side by side, so the index, which waits for every page's entry, holds up the end of a build less. The
+        // postings are gathered in two halves of the terms (by a bit of each term's bytes), each sorted, then merged.
         struct DocumentPart { var files: [OutputFile] = []; var docShardSize = 1 }
-        let termResult = ResultSlots<TermPart>(count: 1), documentResult = ResultSlots<DocumentPart>(count: 1)
-        DispatchQueue.concurrentPerform(iterations: 2) { job in
-            if job == 0 {
-                var files: [OutputFile] = []
-                // Postings: term → (document, weight), documents ascending because entries are walked in order; then the
-                // terms in UTF-16 order.
+        let halves = ResultSlots<TermHalf>(count: 2), documentResult = ResultSlots<DocumentPart>(count: 1)
+        DispatchQueue.concurrentPerform(iterations: 3) { job in
+            if job < 2 {
+                // Postings: term → (document, weight), documents ascending because entries are walked in order.
                 var postingsByTerm: [String: [(document: Int, weight: Int)]] = [:]
                 for (number, entry) in entries.enumerated() {
                     // Split on bytes: splitting the string by characters was a quarter of the index's time.
-                    for (term, weight) in zip(entry.packedTerms.utf8.split(separator: 0x1F), entry.weights) {
+                    for (term, weight) in zip(entry.packedTerms.utf8.split(separator: 0x1F), entry.weights)
+                    where Int((term.first ?? 0) ^ UInt8(truncatingIfNeeded: term.count)) & 1 == job {
                         postingsByTerm[String(Substring(term)), default: []].append((number, Int(weight)))
                     }
                 }
                 let sorted = postingsByTerm.sorted { SearchText.utf16Less($0.key, $1.key) }
-                let terms = sorted.map(\.key)
-                let documentCounts = sorted.map(\.value.count)
-
-                // Term shards: ranges of the sorted term list, each term with its document count and postings, so that the
-                // one file a word needs has all the word needs.
-                var termShardKeys: [String] = []
-                var start = 0
-                while start < terms.count {
-                    var end = start
-                    var bytes = 0
-                    var encoded: [String] = []
-                    while end < terms.count, end == start || bytes < layout.termShardBytes {
-                        let list = Self.encode(sorted[end].value)
-                        bytes += terms[end].utf8.count + 4 + String(documentCounts[end]).count + 1 + list.utf8.count + 3
-                        encoded.append(list)
-                        end += 1
-                    }
-                    termShardKeys.append(start == 0 ? "" : Self.separator(after: terms[start - 1], upTo: terms[start]))
-                    files.append(file("terms-\(termShardKeys.count - 1)", json: TermShard(terms: Array(terms[start..<end]),
-                                                                                  documents: Array(documentCounts[start..<end]),
-                                                                                  postings: encoded).json))
-                    start = end
-                }
-
-                // Typo shards: the terms a misspelt word may mean, ordered by first character, then length, so that a word
-                // of n characters needs only the terms of n - 1 to n + 1 characters that begin as it does.
-                let typoTerms = terms.indices.filter { Self.isTypoCandidate(terms[$0]) }.sorted { Self.typoLess(terms[$0], terms[$1]) }
-                var typoShardKeys: [String] = []
-                start = 0
-                while start < typoTerms.count {
-                    var end = start
-                    var bytes = 0
-                    while end < typoTerms.count, end == start || bytes < layout.typoShardBytes {
-                        bytes += terms[typoTerms[end]].utf8.count + 4 + String(documentCounts[typoTerms[end]]).count
-                        end += 1
-                    }
-                    typoShardKeys.append(start == 0 ? "" : terms[typoTerms[start]])
-                    let shard = typoTerms[start..<end]
-                    files.append(file("typos-\(typoShardKeys.count - 1)", json: TypoShard(terms: shard.map { terms[$0] },
-                                                                                        documents: shard.map { documentCounts[$0] }).json))
-                    start = end
-                }
-                termResult.store(TermPart(files: files, termShardKeys: termShardKeys, typoShardKeys: typoShardKeys, count: terms.count), at: 0)
+                var half = TermHalf(terms: sorted.map(\.key), documents: sorted.map(\.value.count), postings: sorted.map { Self.encode($0.value) })
+                half.typos = half.terms.indices.filter { Self.isTypoCandidate(half.terms[$0]) }.sorted { Self.typoLess(half.terms[$0], half.terms[$1]) }
+                halves.store(half, at: job)
             } else {
                 var files: [OutputFile] = []
                 // Document shards: a fixed number of documents each, from the average record size.
@@ -324,7 +283,8 @@ public enum SearchIndex {
                 documentResult.store(DocumentPart(files: files, docShardSize: docShardSize), at: 0)
             }
         }
-        let termPart = termResult.collect()[0], documentPart = documentResult.collect()[0]
+        let termPart = Self.termShards(merging: halves.collect(), layout: layout)
+        let documentPart = documentResult.collect()[0]
         var files = termPart.files + documentPart.files
         let (termShardKeys, typoShardKeys, docShardSize) = (termPart.termShardKeys, termPart.typoShardKeys, documentPart.docShardSize)
 
@@ -340,6 +300,85 @@ public enum SearchIndex {
             states: states.map { Manifest.Labelled(key: $0.rawValue, label: $0.label) })
         files.append(file("manifest", manifest))
         return files.sorted { $0.path < $1.path }
+    }
+
+    /// Half of the index's terms (see `build`).
+    private struct TermHalf {
+        /// Terms in UTF-16 order, with their document counts and encoded postings.
+        var terms: [String] = []
+        var documents: [Int] = []
+        var postings: [String] = []
+        /// Indices into `terms` of the typo candidates, in `typoLess` order.
+        var typos: [Int] = []
+    }
+
+    private struct TermPart {
+        var files: [OutputFile] = []
+        var termShardKeys: [String] = []
+        var typoShardKeys: [String] = []
+        var count = 0
+    }
+
+    /// The term and typo shards of two halves of the terms (disjoint), merged into one order each.
+    private static func termShards(merging halves: [TermHalf], layout: Layout) -> TermPart {
+        var terms: [String] = [], documentCounts: [Int] = [], postings: [String] = []
+        var mergedIndex = halves.map { [Int](repeating: 0, count: $0.terms.count) }
+        var next = [0, 0]
+        while next[0] < halves[0].terms.count || next[1] < halves[1].terms.count {
+            let side = next[1] == halves[1].terms.count
+                || (next[0] < halves[0].terms.count && SearchText.utf16Less(halves[0].terms[next[0]], halves[1].terms[next[1]])) ? 0 : 1
+            let index = next[side]
+            mergedIndex[side][index] = terms.count
+            terms.append(halves[side].terms[index])
+            documentCounts.append(halves[side].documents[index])
+            postings.append(halves[side].postings[index])
+            next[side] += 1
+        }
+        var typoTerms: [Int] = []
+        next = [0, 0]
+        while next[0] < halves[0].typos.count || next[1] < halves[1].typos.count {
+            let side = next[1] == halves[1].typos.count
+                || (next[0] < halves[0].typos.count
+                    && typoLess(halves[0].terms[halves[0].typos[next[0]]], halves[1].terms[halves[1].typos[next[1]]])) ? 0 : 1
+            typoTerms.append(mergedIndex[side][halves[side].typos[next[side]]])
+            next[side] += 1
+        }
+
+        var part = TermPart(count: terms.count)
+        // Term shards: ranges of the sorted term list, each term with its document count and postings, so that the
+        // one file a word needs has all the word needs.
+        var start = 0
+        while start < terms.count {
+            var end = start
+            var bytes = 0
+            while end < terms.count, end == start || bytes < layout.termShardBytes {
+                bytes += terms[end].utf8.count + 4 + String(documentCounts[end]).count + 1 + postings[end].utf8.count + 3
+                end += 1
+            }
+            part.termShardKeys.append(start == 0 ? "" : separator(after: terms[start - 1], upTo: terms[start]))
+            part.files.append(file("terms-\(part.termShardKeys.count - 1)", json: TermShard(terms: Array(terms[start..<end]),
+                                                                                       documents: Array(documentCounts[start..<end]),
+                                                                                       postings: Array(postings[start..<end])).json))
+            start = end
+        }
+
+        // Typo shards: the terms a misspelt word may mean, ordered by first character, then length, so that a word
+        // of n characters needs only the terms of n - 1 to n + 1 characters that begin as it does.
+        start = 0
+        while start < typoTerms.count {
+            var end = start
+            var bytes = 0
+            while end < typoTerms.count, end == start || bytes < layout.typoShardBytes {
+                bytes += terms[typoTerms[end]].utf8.count + 4 + String(documentCounts[typoTerms[end]]).count
+                end += 1
+            }
+            part.typoShardKeys.append(start == 0 ? "" : terms[typoTerms[start]])
+            let shard = typoTerms[start..<end]
+            part.files.append(file("typos-\(part.typoShardKeys.count - 1)", json: TypoShard(terms: shard.map { terms[$0] },
+                                                                                      documents: shard.map { documentCounts[$0] }).json))
+            start = end
+        }
+        return part
     }
 
     // MARK: File shapes (README, "Search index format")

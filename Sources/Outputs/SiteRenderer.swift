@@ -42,7 +42,9 @@ public struct SiteRenderer: Sendable {
     /// - Throws: `OutputError` when a theme template is missing or does not parse.
     public func render(_ site: Site, revisionTexts: RevisionTexts? = nil, sink: FileSink? = nil,
                        cache: (any RenderCache)? = nil) async throws(OutputError) -> Diagnosed<[OutputFile]> {
-        let library = try theme.library()
+        // The templates are parsed while the keys are computed.
+        let theme = theme
+        async let parsedLibrary = Result { () throws(OutputError) in try theme.library() }
         let navigation = NavigationCache(site: site)
         let order = ReadingOrder(site: site)
         let keys = cache.map { _ in RenderKey(site: site, theme: theme, allowRawHTML: markdown.allowRawHTML, revisions: revisionTexts != nil) }
@@ -54,6 +56,7 @@ public struct SiteRenderer: Sendable {
             metadata = digests
             siteKey = keys.siteKey(site, metadata: digests)
         }
+        let library = try await parsedLibrary.get()
         // The site's own pages do not depend on the SOP pages: they are made (or reused) while the SOP chunks render.
         async let ownPart = siteOwnPart(site, library: library, navigation: navigation, cache: cache, key: siteKey)
 

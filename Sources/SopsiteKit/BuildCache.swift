@@ -238,21 +238,25 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
         lock.withLock { kept[key] = stored }
     }
 
-    /// Records the pages of the site just written at `output`, with the identity of each file just rendered as it now
-    /// is (reused files are the recorded ones, linked); nothing to write when everything was reused and nothing went
-    /// away.
-    func save(to cache: BuildCache, output: String) {
+    /// The record of the pages of the site written at `folder` (before it is swapped in at `output`: the swap keeps
+    /// every file's identity), with the identity of each file just rendered as it now is (reused files are the
+    /// recorded ones, linked); nil when there is nothing new to record (everything reused, nothing gone).
+    func record(filesIn folder: String, output: String) -> Manifest? {
         var (sops, reusedCount) = lock.withLock { (kept, reusedKeys) }
-        if reusedCount == sops.count, sops.count == previous.count { return }
+        if reusedCount == sops.count, sops.count == previous.count { return nil }
         for (key, var stored) in sops where stored.files.contains(where: { $0.size < 0 }) {
             for index in stored.files.indices where stored.files[index].size < 0 {
-                if let now = StoredFile.current(stored.files[index].path, in: output) { stored.files[index] = now }
+                if let now = StoredFile.current(stored.files[index].path, in: folder) { stored.files[index] = now }
             }
             sops[key] = stored
         }
-        // Key order is left to the dictionary: the cache is not output, and sorting was a tenth of a rebuild.
-        cache.write(Manifest(version: RenderKey.rendererVersion + "; " + BuildCache.binaryIdentity, output: output, sops: sops).bytes,
-                    to: BuildCache.pagesFile)
+        return Manifest(version: RenderKey.rendererVersion + "; " + BuildCache.binaryIdentity, output: output, sops: sops)
+    }
+
+    /// Writes a record (10 MB at 2,000 SOPs: done while the site is swapped in). Key order is left to the
+    /// dictionary: the cache is not output, and sorting was a tenth of a rebuild.
+    static func save(_ manifest: Manifest, to cache: BuildCache) {
+        cache.write(manifest.bytes, to: BuildCache.pagesFile)
     }
 }
 
@@ -268,6 +272,12 @@ public final class RenderMemory: RenderCache, @unchecked Sendable {
     var documents: DocumentMemo {
         get { lock.withLock { loadedDocuments } }
         set { lock.withLock { loadedDocuments = newValue } }
+    }
+    private var rememberedBlobIDs = BlobIDMemo()
+    /// Blob ids of working copies hashed by earlier builds.
+    var blobIDs: BlobIDMemo {
+        get { lock.withLock { rememberedBlobIDs } }
+        set { lock.withLock { rememberedBlobIDs = newValue } }
     }
     /// History facts learned by earlier builds.
     var history: HistoryCache {

@@ -222,7 +222,9 @@ import TestSupport
         let site = out.path + "/site", cache = out.path + "/cache"
         _ = try await expectSameAsFullBuild(repo, output: site, cache: cache, "first build")
         for (name, text) in [("history.txt", "sopsite history facts\nsopsite-history-cache 1\nC\tnot-an-id\t1\n"),
-                             ("pages.bin", "{\"version\": 7"), ("history.txt", "\u{0}\u{1}garbage")] {
+                             ("pages.bin", "{\"version\": 7"), ("history.txt", "\u{0}\u{1}garbage"),
+                             ("history-index.bin", "sopsite-checksum 0\n\u{3}abc"), ("blob-ids.bin", "\u{0}"),
+                             ("documents.bin", "sopsite-checksum x\ngarbage")] {
             try Data(text.utf8).write(to: URL(fileURLWithPath: cache + "/" + name))
             let report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "corrupt \(name)")
             #expect(report.succeeded)
