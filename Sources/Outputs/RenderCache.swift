@@ -83,7 +83,8 @@ public struct RenderKey: Sendable {
     public func key(for sop: SOPPage, metadata: String) -> String {
         var fingerprint = shared
         fingerprint.add(metadata)
-        fingerprint.add(sop.document.body)
+        // The body by its bulk checksum: hashing 10 MB of bodies byte by byte was most of the keys' cost.
+        fingerprint.add(Fingerprint.bulkChecksum(sop.document.body))
         return fingerprint.hex
     }
 

@@ -18,26 +18,34 @@ public struct Fingerprint: Sendable {
     /// caches). Every step is invertible, so a buffer that differs from another in one word always differs in sum;
     /// detects damage and edits, not adversaries.
     public static func bulkChecksum(_ bytes: [UInt8]) -> String {
-        bytes.withUnsafeBytes { buffer in
-            var a: UInt64 = 0x9E3779B97F4A7C15 ^ UInt64(buffer.count), b: UInt64 = 0xC2B2AE3D27D4EB4F
-            var offset = 0
-            while offset + 16 <= buffer.count {
-                a = (a ^ buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x9FB21C651E98DF25
-                a ^= a >> 29
-                b = (b ^ buffer.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)) &* 0xD6E8FEB86659FD93
-                b ^= b >> 29
-                offset += 16
-            }
-            while offset < buffer.count {
-                a = (a ^ UInt64(buffer[offset])) &* 0x9FB21C651E98DF25
-                a ^= a >> 29
-                offset += 1
-            }
-            var fingerprint = Fingerprint()
-            fingerprint.a ^= a
-            fingerprint.b ^= b
-            return fingerprint.hex
+        bytes.withUnsafeBytes { bulkChecksum($0) }
+    }
+
+    /// `bulkChecksum` of a text's UTF-8 bytes.
+    public static func bulkChecksum(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { bulkChecksum(UnsafeRawBufferPointer($0)) }
+    }
+
+    private static func bulkChecksum(_ buffer: UnsafeRawBufferPointer) -> String {
+        var a: UInt64 = 0x9E3779B97F4A7C15 ^ UInt64(buffer.count), b: UInt64 = 0xC2B2AE3D27D4EB4F
+        var offset = 0
+        while offset + 16 <= buffer.count {
+            a = (a ^ buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x9FB21C651E98DF25
+            a ^= a >> 29
+            b = (b ^ buffer.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)) &* 0xD6E8FEB86659FD93
+            b ^= b >> 29
+            offset += 16
         }
+        while offset < buffer.count {
+            a = (a ^ UInt64(buffer[offset])) &* 0x9FB21C651E98DF25
+            a ^= a >> 29
+            offset += 1
+        }
+        var fingerprint = Fingerprint()
+        fingerprint.a ^= a
+        fingerprint.b ^= b
+        return fingerprint.hex
     }
 
     public mutating func add(_ text: String) { addBytes(text.utf8) }
