@@ -4,12 +4,13 @@ import SOPCore
 
 /// Rendered pages kept between builds (`--cache`, and `sopsite serve` between saves), reused when the key of
 /// everything they are rendered from is unchanged: per SOP, its page, revision pages, search entry and warnings; and
-/// the site's own pages (home, process pages, lists, dashboard, review outputs, `api/pages.json`) as one group.
+/// the site's own pages (home, process pages, lists, dashboard, review outputs) as one group.
 ///
 /// An SOP's key (`RenderKey`) covers the SOP itself (document, history, review state, owner: every stored property, so
 /// a new field cannot be forgotten) and what its pages show of the rest of the site (titles, URLs and processes of all
 /// documents for navigation and links, the configuration, owners, theme, `now`). The site group's key covers every
-/// SOP except its body, which none of those pages shows (tested by rendering them with the bodies blanked). Anything
+/// SOP except its body and its uncommitted-edits flag, which none of those pages shows (tested by rendering them with
+/// other bodies and flags; `api/pages.json`, which shows the flag, is made every time). Anything
 /// else is left out on purpose: editing one SOP's text re-renders that SOP and the search index only.
 public protocol RenderCache: Sendable {
     /// The pages rendered under `key` in an earlier build: search entries and warnings, and the files to emit (a store
@@ -72,7 +73,8 @@ public struct RenderKey: Sendable {
         shared = fingerprint
     }
 
-    /// The digest of everything about one SOP except its body: what the site's own pages may read of it.
+    /// The digest of everything about one SOP except its body and whether it has uncommitted edits: what the site's
+    /// own pages may read of it (the first save of a writer's edit then leaves them alone).
     public func metadata(of sop: SOPPage) -> String {
         var fingerprint = Fingerprint()
         Self.add(sop, to: &fingerprint)
@@ -83,6 +85,7 @@ public struct RenderKey: Sendable {
     public func key(for sop: SOPPage, metadata: String) -> String {
         var fingerprint = shared
         fingerprint.add(metadata)
+        fingerprint.add(sop.hasUncommittedChanges ? 1 : 0)
         // The body by its bulk checksum: hashing 10 MB of bodies byte by byte was most of the keys' cost.
         fingerprint.add(Fingerprint.bulkChecksum(sop.document.body))
         return fingerprint.hex
@@ -151,7 +154,7 @@ public struct RenderKey: Sendable {
             f.add(owner.email)
             f.add(owner.team)
         }
-        f.add(sop.hasUncommittedChanges ? 1 : 0)
+        // hasUncommittedChanges is added by `key(for:metadata:)`: the site's own pages do not show it.
         f.add(sop.supersededBy.joined(separator: "\u{2}"))
     }
 

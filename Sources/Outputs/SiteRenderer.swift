@@ -59,6 +59,8 @@ public struct SiteRenderer: Sendable {
         let library = try await parsedLibrary.get()
         // The site's own pages do not depend on the SOP pages: they are made (or reused) while the SOP chunks render.
         async let ownPart = siteOwnPart(site, library: library, navigation: navigation, cache: cache, key: siteKey)
+        // Made every time (it shows which SOPs have uncommitted edits; written by hand, it costs little).
+        async let pagesAPI = PagesAPI.build(site)
 
         // SOP pages and their earlier revisions: the bulk of the work.
         let chunks = max(1, (site.pages.count + Self.sopsPerChunk - 1) / Self.sopsPerChunk)
@@ -117,6 +119,7 @@ public struct SiteRenderer: Sendable {
             searchEntries += chunk.searchEntries
         }
         files += SearchIndex.build(site, entries: searchEntries)
+        files.append(OutputFile(path: "api/pages.json", bytes: await pagesAPI))
         for (name, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: "assets/" + name, bytes: bytes))
         }
@@ -127,8 +130,8 @@ public struct SiteRenderer: Sendable {
         return Diagnosed(files.sorted { $0.path < $1.path }, diagnostics: diagnostics.sorted())
     }
 
-    /// The site's own pages (process pages, home, lists, dashboard, review outputs, `api/pages.json`) with the processes'
-    /// search entries: reused under `key` when the cache has them, else rendered, as three tasks side by side.
+    /// The site's own pages (process pages, home, lists, dashboard, review outputs) with the processes' search
+    /// entries: reused under `key` when the cache has them, else rendered, as two tasks side by side.
     private func siteOwnPart(_ site: Site, library: MustacheLibrary, navigation: NavigationCache, cache: (any RenderCache)?,
                              key: String?) async -> Result<SOPChunk, OutputError> {
         if let cache, let key, let reused = cache.reuse(key: key) {
@@ -136,13 +139,11 @@ public struct SiteRenderer: Sendable {
         }
         async let processesPart = processPages(site, library: library, navigation: navigation)
         async let sitePart = sitePages(site, library: library, navigation: navigation)
-        async let pagesAPI = PagesAPI.build(site)
         do throws(OutputError) {
             var own = try await processesPart.get()
             let rest = try await sitePart.get()
             own.files += rest.files
             own.diagnostics += rest.diagnostics
-            own.files.append(OutputFile(path: "api/pages.json", bytes: await pagesAPI))
             if let cache, let key {
                 cache.keep(key: key, RenderedPages(entries: own.searchEntries, diagnostics: own.diagnostics, paths: own.files.map(\.path)),
                            files: own.files)
