@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "HistoryTests", dependencies: ["History", "Git", "TestSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents"]),
         .testTarget(name: "SiteModelTests", dependencies: ["SiteModel", "History", "Documents"]),
-        .testTarget(name: "OutputsTests", dependencies: ["Outputs", "SiteModel", "Documents", "History"]),
+        .testTarget(name: "OutputsTests", dependencies: ["Outputs", "SiteModel", "Documents", "History", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
         .testTarget(name: "SopsiteKitTests", dependencies: ["SopsiteKit", "TestSupport"]),
         .testTarget(name: "PreviewServerTests", dependencies: ["PreviewServer", "SopsiteKit", "TestSupport"]),

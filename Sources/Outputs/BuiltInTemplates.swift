@@ -1,7 +1,7 @@
 import SOPCore
 
-/// The built-in theme's hottest templates written out in Swift: the layout (every page) and the revision page (19,000
-/// of a 2,000-SOP site's 21,000 pages). swift-mustache finds each value by name through dynamic casts and protocol
+/// The built-in theme's hottest templates written out in Swift: the layout (every page), the SOP page (2,000 at 2,000
+/// SOPs) and the revision page (19,000 of a 2,000-SOP site's 23,000 pages). swift-mustache finds each value by name through dynamic casts and protocol
 /// lookups, and walked the sidebar item by item: about 15 % of a full build.
 ///
 /// Each is used only while the theme's template is exactly the text it mirrors (`fingerprints`), so a theme that
@@ -13,10 +13,14 @@ struct BuiltInTemplates: Sendable {
     static let fingerprints = [
         "layouts/layout": "f4bd17d801619aaa02b237c70737f8f3",
         "layouts/revision": "9be77ab151e97bf435207acf2678e047",
+        "layouts/sop": "bad7f3aabea7efeb71e87c1a3651d7f2",
+        "partials/badge": "3efce4837c9d10dabe01ea9bec8d887c",
     ]
 
     let layout: Bool
     let revision: Bool
+    /// The SOP page with its badge partial.
+    let sop: Bool
 
     init(theme: Theme) {
         func mirrors(_ name: String) -> Bool {
@@ -24,6 +28,7 @@ struct BuiltInTemplates: Sendable {
         }
         layout = mirrors("layouts/layout")
         revision = mirrors("layouts/revision")
+        sop = mirrors("layouts/sop") && mirrors("partials/badge")
     }
 
     /// `layouts/layout.mustache` for `view`, with the sidebar's items already rendered (`NavigationCache.html`).

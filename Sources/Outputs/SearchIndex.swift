@@ -168,7 +168,55 @@ public enum SearchIndex {
         }
 
         /// The text of ordered-list items in Markdown (an SOP's steps), link targets removed.
+        ///
+        /// Read on bytes (character by character it was a fifth of a full build): newlines are always characters of
+        /// their own (Unicode's grapheme rules break around them), so byte lines are the character lines, and a line
+        /// whose step text would start with a non-ASCII byte (which could join the space before it into one
+        /// character) is read by characters, as `characterSteps` does.
         static func steps(inMarkdown markdown: String) -> [String] {
+            var steps: [String] = []
+            var markdown = markdown
+            markdown.withUTF8 { bytes in
+                func step(_ start: Int, _ end: Int) {
+                    var p = start
+                    while p < end, bytes[p] == 0x20 || bytes[p] == 0x09 { p += 1 }
+                    let digitsStart = p
+                    while p < end, bytes[p] >= 0x30, bytes[p] <= 0x39 { p += 1 }
+                    guard (1...3).contains(p - digitsStart), p + 1 < end, bytes[p] == 0x2E || bytes[p] == 0x29, bytes[p + 1] == 0x20
+                    else { return }
+                    if p + 2 < end, bytes[p + 2] >= 0x80 {
+                        steps += characterSteps(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                    } else {
+                        steps.append(removingLinkTargets(String(decoding: UnsafeBufferPointer(rebasing: bytes[(p + 2)..<end]), as: UTF8.self)))
+                    }
+                }
+                var lineStart = 0, index = 0
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    var width = 0
+                    if byte >= 0x0A && byte <= 0x0D {
+                        width = 1
+                    } else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0x85 {
+                        width = 2
+                    } else if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {
+                        width = 3
+                    }
+                    if width > 0 {
+                        if index > lineStart { step(lineStart, index) }
+                        index += width
+                        lineStart = index
+                    } else {
+                        index += 1
+                    }
+                }
+                if bytes.count > lineStart { step(lineStart, bytes.count) }
+            }
+            return steps
+        }
+
+        /// `steps(inMarkdown:)` by characters: the reference, and the way for lines whose step text starts with a
+        /// non-ASCII character.
+        static func characterSteps(_ markdown: String) -> [String] {
             var steps: [String] = []
             for line in markdown.split(whereSeparator: \.isNewline) {
                 let trimmed = line.drop { $0 == " " || $0 == "\t" }
@@ -183,6 +231,24 @@ public enum SearchIndex {
 
         /// `[text](target)` → `[text]`, so URLs in steps do not count as step words.
         static func removingLinkTargets(_ text: String) -> String {
+            // ASCII text on bytes (the common case; `range(of:)` goes through Foundation), anything else by characters.
+            if text.utf8.allSatisfy({ $0 < 0x80 }) {
+                guard text.utf8.contains(0x5D) else { return text }
+                var out: [UInt8] = []
+                let bytes = Array(text.utf8)
+                var index = 0
+                while index < bytes.count {
+                    if bytes[index] == 0x5D, index + 1 < bytes.count, bytes[index + 1] == 0x28 {
+                        out.append(0x5D)
+                        index += 2
+                        if let close = bytes[index...].firstIndex(of: 0x29) { index = close + 1 }
+                    } else {
+                        out.append(bytes[index])
+                        index += 1
+                    }
+                }
+                return String(decoding: out, as: UTF8.self)
+            }
             var out = ""
             var rest = Substring(text)
             while let open = rest.range(of: "](") {
@@ -199,20 +265,41 @@ public enum SearchIndex {
             let headingSet = Set(headings)
             var passages: [String] = []
             var used = 0
-            for block in [scope ?? ""] + plainText.split(whereSeparator: \.isNewline).map(String.init) {
-                let text = block.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-                guard text.count >= 12, !headingSet.contains(text), !passages.contains(text) else { continue }
+            for block in [Substring(scope ?? "")] + plainText.split(whereSeparator: \.isNewline) {
+                // An ASCII block on bytes (characters are bytes there), any other by characters.
+                let isASCII = block.utf8.allSatisfy { $0 < 0x80 }
+                let text = isASCII ? Self.collapsingASCIIWhitespace(block) : block.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                guard (isASCII ? text.utf8.count : text.count) >= 12, !headingSet.contains(text), !passages.contains(text) else { continue }
                 let cut = Self.cut(text, to: layout.passageLength)
                 passages.append(cut)
-                used += cut.count
+                // The ellipsis is one character of three bytes.
+                used += isASCII ? cut.utf8.count - (cut.hasSuffix("…") ? 2 : 0) : cut.count
                 if used >= layout.passageBudget { break }
             }
             return passages
         }
 
+        /// Runs of ASCII whitespace (space, tab, line and form feeds, carriage return) as one space, none at either
+        /// end: `split(whereSeparator: \.isWhitespace).joined(separator: " ")` for ASCII text.
+        static func collapsingASCIIWhitespace(_ block: Substring) -> String {
+            var out: [UInt8] = []
+            out.reserveCapacity(block.utf8.count)
+            var pendingSpace = false
+            for byte in block.utf8 {
+                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                    pendingSpace = !out.isEmpty
+                } else {
+                    if pendingSpace { out.append(0x20) }
+                    pendingSpace = false
+                    out.append(byte)
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+
         /// `text` cut at the last space before `limit` characters, with an ellipsis when cut.
         static func cut(_ text: String, to limit: Int) -> String {
-            guard text.count > limit else { return text }
+            guard text.utf8.count > limit, text.count > limit else { return text }
             let head = text.prefix(limit)
             let end = head.lastIndex(of: " ") ?? head.endIndex
             return String(head[..<end]) + "…"

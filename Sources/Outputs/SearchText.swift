@@ -37,6 +37,7 @@ enum SearchText {
         "when", "where", "which", "who", "will", "with", "you", "your",
     ]
     private static let stopWordSet = Set(stopWords)
+    private static let longestStopWord = stopWords.map(\.utf8.count).max() ?? 0
 
     /// Longest single word indexed, in characters; longer runs are hashes and tokens, not words.
     static let longestWord = 40
@@ -180,7 +181,67 @@ enum SearchText {
     /// The index terms of `text`, in reading order with repeats: each indexable word (stemmed), then each compound (a
     /// compound is kept even when its parts are stop words: `on-call`).
     static func terms(in text: String) -> [String] {
-        terms(of: tokens(inFolded: fold(text)))
+        let folded = fold(text)
+        return folded.utf8.allSatisfy { $0 < 0x80 } ? asciiTerms(inFolded: folded) : terms(of: scalarTokens(inFolded: folded))
+    }
+
+    /// `terms(of: asciiTokens(inFolded:))` in one pass over the bytes, without tokens: each word's term as the word
+    /// ends, each compound as its token ends (the same terms in the same order; tested). Building tokens of strings was
+    /// most of indexing an SOP.
+    static func asciiTerms(inFolded folded: String) -> [String] {
+        func isWord(_ byte: UInt8) -> Bool {
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+        }
+        func isJoiner(_ byte: UInt8) -> Bool { byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x2F || byte == 0x40 }
+        let apostrophe: UInt8 = 0x27
+        var terms: [String] = []
+        var word: [UInt8] = [], compound: [UInt8] = []
+        var parts = 0
+        var pending: UInt8?
+        func endWord() {
+            guard !word.isEmpty else { return }
+            // isIndexable: at most `longestWord` letters, not one ASCII letter, not a stop word.
+            if word.count > 1, word.count <= longestWord,
+               word.count > longestStopWord || !stopWordSet.contains(String(decoding: word, as: UTF8.self)) {
+                terms.append(asciiStem(word))
+            }
+            compound += word
+            parts += 1
+            word.removeAll(keepingCapacity: true)
+        }
+        func endToken() {
+            endWord()
+            if parts > 1, compound.count <= longestCompound { terms.append(String(decoding: compound, as: UTF8.self)) }
+            parts = 0
+            compound.removeAll(keepingCapacity: true)
+            pending = nil
+        }
+        for byte in folded.utf8 {
+            if isWord(byte) {
+                if let joiner = pending {
+                    if joiner != apostrophe {
+                        endWord()
+                        compound.append(joiner)
+                    }
+                    pending = nil
+                }
+                word.append(byte)
+            } else if pending == nil, !word.isEmpty, isJoiner(byte) || byte == apostrophe {
+                pending = byte
+            } else {
+                endToken()
+            }
+        }
+        endToken()
+        return terms
+    }
+
+    /// `stem` of an ASCII word given as bytes.
+    private static func asciiStem(_ letters: [UInt8]) -> String {
+        let count = letters.count
+        guard count >= 4, letters[count - 1] == UInt8(ascii: "s"),
+              letters.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return String(decoding: letters, as: UTF8.self) }
+        return stem(String(decoding: letters, as: UTF8.self))
     }
 
     static func terms(of tokens: [Token]) -> [String] {

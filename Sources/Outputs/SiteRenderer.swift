@@ -227,7 +227,9 @@ public struct SiteRenderer: Sendable {
             chunk.diagnostics += rendered.diagnostics
             chunk.searchEntries.append(SearchIndex.Entry(sop: sop, site: site, headings: rendered.value.headings.map(\.text),
                                                          plainText: rendered.value.plainText))
-            chunk.files.append(try page(library, navigation, site, "layouts/sop", sopView(sop, rendered: rendered.value, site: site, order: order, revisionLinks: revisionLinks),
+            let view = sopView(sop, rendered: rendered.value, site: site, order: order, revisionLinks: revisionLinks)
+            chunk.files.append(try page(library, navigation, site, "layouts/sop", view,
+                                        content: builtIn.sop ? BuiltInTemplates.sop(view) : nil,
                                         title: "\(sop.document.title) (\(sop.document.id))", permalink: sop.permalink,
                                         description: sop.document.scope ?? "", scripts: ["print.js"]))
         }
@@ -235,9 +237,10 @@ public struct SiteRenderer: Sendable {
     }
 
     /// One page: its template rendered, then wrapped in the layout.
-    func page(_ library: MustacheLibrary, _ navigation: NavigationCache, _ site: Site, _ template: String, _ view: Any,
-                      title: String, permalink: String, description: String = "", scripts: [String] = []) throws(OutputError) -> OutputFile {
-        let content = try render(library, template, view)
+    /// - Parameter content: the template already rendered (by `BuiltInTemplates`); nil renders it through Mustache.
+    func page(_ library: MustacheLibrary, _ navigation: NavigationCache, _ site: Site, _ template: String, _ view: Any, content: String? = nil,
+              title: String, permalink: String, description: String = "", scripts: [String] = []) throws(OutputError) -> OutputFile {
+        let content = if let content { content } else { try render(library, template, view) }
         let view = LayoutView(siteTitle: site.config.title, pageTitle: title, root: Self.root(from: permalink), content: content,
                               navigation: navigation.items(for: permalink, current: permalink), description: description,
                               isHome: permalink == "/", scripts: scripts, notice: Self.notice(site))
@@ -403,7 +406,8 @@ public struct SiteRenderer: Sendable {
             status: document.status.rawValue, banner: banner, successors: successors,
             effectiveDate: document.effectiveDate?.long ?? "",
             history: sop.history.map { change in
-                HistoryRow(revision: change.revision.map { "Rev \($0)" } ?? "", day: change.day.long, dayISO: change.day.iso,
+                // A change that made no revision shows a dash: left empty, the template showed the page's revision there.
+                HistoryRow(revision: change.revision.map { "Rev \($0)" } ?? "—", day: change.day.long, dayISO: change.day.iso,
                            author: change.authorName, subject: change.subject, shortID: change.shortID, effect: change.effect,
                            isRevision: change.kind.isRevision,
                            url: change.revision.flatMap { revision in

@@ -1,3 +1,9 @@
+import TestSupport
+import SOPCore
+import SiteModel
+import History
+import Foundation
+import Documents
 import Mustache
 @testable import Outputs
 import Testing
@@ -13,7 +19,7 @@ import Testing
     @Test("the built-in theme's layout and revision templates are the ones rendered in Swift (update the twin and its fingerprint)")
     func fingerprintsCurrent() {
         let builtIn = BuiltInTemplates(theme: .builtIn)
-        #expect(builtIn.layout && builtIn.revision)
+        #expect(builtIn.layout && builtIn.revision && builtIn.sop)
         let overridden = Theme.builtIn.overlaid(with: Theme(templates: ["layouts/layout": "{{{content}}}"], assets: [:]))
         #expect(!BuiltInTemplates(theme: overridden).layout && BuiltInTemplates(theme: overridden).revision)
     }
@@ -60,6 +66,77 @@ import Testing
                                      isCurrent: isCurrent, currentRevision: "", currentURL: "", html: "", diffLines: nil, diffHTML: "",
                                      hasDiff: hasDiff, previousRevision: "", added: 0, removed: 0)
             #expect(BuiltInTemplates.revision(empty) == (try mustache("layouts/revision", empty)))
+        }
+    }
+
+    /// SOP pages of a site with every kind of SOP: superseded with successors, a work instruction and its procedure,
+    /// reviews without an edit, tags, owners, a criticality and an effective date, uncommitted and never committed
+    /// SOPs, headings for the table of contents, and markup characters in every text.
+    static func sopViews() throws -> [SOPView] {
+        let repo = try GitFixture()
+        let nasty = "<b>Refund & 'return' \\\"now\\\"</b>"
+        try repo.commit("Add support", by: .alice, at: "2024-01-01T09:00:00+00:00", write: [
+            "content/support/_process.md": "---\ntitle: Support & <care>\nowner: alice\n---\nFrom ticket to answer.\n",
+            "content/support/refund.md": "---\nid: SOP-1\ntitle: \"\(nasty)\"\nprocess: support\nowner: alice\ntags: [billing, \"a&b\"]\n"
+                + "criticality: high\neffective_date: 2024-01-02\nscope: All <refunds>.\n---\n# Refund\n\n## Steps\n\n1. Check.\n2. Pay.\n\n### Detail\n\nText.\n",
+            "content/support/old.md": "---\nid: SOP-0\ntitle: Old refund\nprocess: support\n---\n# Old\n\nOld text.\n",
+            "content/support/detail.md": "---\nid: WI-1\ntitle: Check an order\ntype: work-instruction\nparent: SOP-1\nprocess: support\n---\n# Check\n\n1. Look.\n",
+            "content/owners.yml": "alice:\n  name: Alice <A>\n  team: Care & co\n  email: alice@example.test\n",
+        ])
+        try repo.commit("Supersede old; tidy", by: .bob, at: "2024-02-01T09:00:00+05:45", write: [
+            "content/support/refund.md": "---\nid: SOP-1\ntitle: \"\(nasty)\"\nprocess: support\nowner: alice\ntags: [billing, \"a&b\"]\n"
+                + "criticality: high\neffective_date: 2024-01-02\nscope: All <refunds>.\nsupersedes: [SOP-0]\n---\n# Refund\n\n## Steps\n\n1. Check.\n2. Pay.\n\n### Detail\n\nText.\n",
+        ])
+        try repo.commit("Review <it>\n\nAll \"fine\".\n\nReviewed: SOP-1", by: .carol, at: "2024-03-01T09:00:00-03:30", write: [:])
+        let history = try HistoryIndex.build(from: repo.repository, options: .init(folder: RepoPath("content"))).value
+        var files: [SourceFile] = []
+        for path in try FileManager.default.subpathsOfDirectory(atPath: repo.path + "/content").sorted() where path.hasSuffix(".md") {
+            files.append(SourceFile(path: RepoPath("content/" + path), bytes: Array(try String(contentsOfFile: repo.path + "/content/" + path, encoding: .utf8).utf8)))
+        }
+        files.append(SourceFile(path: RepoPath("content/support/new.md"), bytes: Array("---\nid: SOP-2\ntitle: New\nprocess: support\n---\nNot committed.\n".utf8)))
+        let documents = DocumentLoader(contentRoot: RepoPath("content")).load(files)
+        var options = Site.Options()
+        options.owners = Owners.load(SourceFile(path: RepoPath("content/owners.yml"), bytes: Array(try String(contentsOfFile: repo.path + "/content/owners.yml", encoding: .utf8).utf8))).value
+        options.uncommitted = [RepoPath("content/support/detail.md")]
+        let site = Site.assemble(documents: documents.value, history: history, config: SiteConfig(), now: Day(2025, 6, 1), options: options).value
+        let renderer = SiteRenderer(theme: .builtIn)
+        var views = site.pages.map { renderer.sopView($0, rendered: renderer.renderBody($0.document, permalink: $0.permalink, site: site).value, site: site) }
+        var shallow = views[0]
+        shallow.historyUnknown = true
+        views.append(shallow)
+        // Every text empty, every list empty: Mustache then looks names up in the page (a row's revision, a count).
+        let none = PersonDate(day: "", dayISO: "", instant: "", author: "", shortID: "", commitID: "", subject: "")
+        views.append(SOPView(root: "", id: "", title: "", kind: "", processTitle: "", processURL: "", hasProcess: false, scope: "", owner: "",
+                             hasOwner: true, ownerTeam: "", criticality: "", tags: [], html: "", toc: [TOCEntry(text: "", anchor: "", level: 0)], hasTOC: true,
+                             isCommitted: true, hasUncommittedChanges: false, revision: 7, commits: 9, created: none, lastChange: none,
+                             lastRevision: none, lastReview: ReviewView(day: "", dayISO: "", reviewer: "", shortID: "", evidence: "", note: ""),
+                             contributors: [ContributorRow(name: "", commits: "")], badge: BadgeView(state: "", label: "", due: "", dueText: "", dueISO: ""),
+                             interval: "", intervalSource: "", nextDue: "", nextDueISO: "", status: "", banner: "x", successors: [LinkView(text: "", url: "")],
+                             effectiveDate: "", history: [HistoryRow(revision: "", day: "", dayISO: "", author: "", subject: "", shortID: "", effect: "",
+                                                                     isRevision: false, url: "")],
+                             reviews: [ReviewView(day: "", dayISO: "", reviewer: "", shortID: "", evidence: "", note: "")], sourcePath: "",
+                             hasSuccessors: true, hasReviews: true, lastChangedAgo: "", printedOn: "", previous: LinkView(text: "", url: ""),
+                             next: nil, parentLink: LinkView(text: "", url: ""), instructions: [LinkView(text: "", url: "")], tagLinks: [], ownerURL: ""))
+        return views
+    }
+
+    @Test("the SOP page in Swift is Mustache's, byte for byte, for every kind of SOP and for empty values")
+    func sop() throws {
+        let views = try Self.sopViews()
+        let real = views.dropLast()
+        #expect(real.contains { !$0.banner.isEmpty && !$0.successors.isEmpty })
+        #expect(real.contains { $0.parentLink != nil } && real.contains { !$0.instructions.isEmpty })
+        #expect(real.contains { $0.hasReviews })
+        #expect(real.contains { !$0.isCommitted } && real.contains { $0.hasUncommittedChanges })
+        #expect(real.contains { !$0.tagLinks.isEmpty } && real.contains { $0.hasTOC })
+        // A front-matter-only change makes no revision: its row shows a dash, not the page's revision number.
+        let refund = try #require(real.first { $0.id == "SOP-1" })
+        #expect(refund.history.contains { !$0.isRevision })
+        #expect(BuiltInTemplates.sop(refund).contains("<tr class=\"muted\"><td>—</td>"))
+        #expect(!BuiltInTemplates.sop(refund).contains("<tr class=\"muted\"><td>\(refund.revision)</td>"))
+        for view in views {
+            let swift = BuiltInTemplates.sop(view), template = try mustache("layouts/sop", view)
+            #expect(swift == template, "\(view.id): first difference at \(zip(swift, template).prefix { $0 == $1 }.count)")
         }
     }
 }

@@ -384,3 +384,67 @@ import Testing
         #expect(facets.json + [0x0A] == JSONOutput.encode(facets))
     }
 }
+
+/// Steps and passages are read on bytes for speed; they must be what reading by characters gave (the reference
+/// implementations below are the earlier code), on text full of the characters where bytes and characters differ.
+@Suite struct SearchTextBytesTests {
+    static let pieces = ["1", "2", "12", "1234", ".", ")", " ", "\t", "\n", "\r", "\r\n", "\u{2028}", "\u{85}", "\u{0B}", "\u{301}",
+                         "é", "e\u{301}", "[", "]", "(", "](", "x", "Step", "—", "…", "  ", "a b", "😀", "\u{2029}",
+                         "\n1. ", "\n2) ", "\n 3. ", "\n10. "]
+
+    func randomText(_ generator: inout some RandomNumberGenerator, pieces count: Int) -> String {
+        (0..<count).map { _ in Self.pieces[Int.random(in: 0..<Self.pieces.count, using: &generator)] }.joined()
+    }
+
+    static func referencePassages(scope: String?, plainText: String, headings: [String], layout: SearchIndex.Layout) -> [String] {
+        let headingSet = Set(headings)
+        var passages: [String] = []
+        var used = 0
+        for block in [scope ?? ""] + plainText.split(whereSeparator: \.isNewline).map(String.init) {
+            let text = block.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            guard text.count >= 12, !headingSet.contains(text), !passages.contains(text) else { continue }
+            let cut = SearchIndex.Entry.cut(text, to: layout.passageLength)
+            passages.append(cut)
+            used += cut.count
+            if used >= layout.passageBudget { break }
+        }
+        return passages
+    }
+
+    static func referenceRemovingLinkTargets(_ text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "](") {
+            out += rest[..<open.lowerBound] + "]"
+            rest = rest[open.upperBound...]
+            if let close = rest.firstIndex(of: ")") { rest = rest[rest.index(after: close)...] }
+        }
+        return out + rest
+    }
+
+    @Test("steps, passages and link targets on bytes equal the character-by-character reference on 4,000 random texts")
+    func sameAsCharacters() {
+        var generator = SystemRandomNumberGenerator()
+        var layout = SearchIndex.Layout()
+        layout.passageLength = 20
+        layout.passageBudget = 60
+        var stepsSeen = 0
+        for round in 0..<4_000 {
+            let text = randomText(&generator, pieces: Int.random(in: 0...60, using: &generator))
+            let steps = SearchIndex.Entry.steps(inMarkdown: text)
+            #expect(steps == SearchIndex.Entry.characterSteps(text), "\(Array(text.unicodeScalars))")
+            stepsSeen += steps.count
+            let ascii = String(text.unicodeScalars.filter(\.isASCII))
+            #expect(SearchIndex.Entry.removingLinkTargets(ascii) == Self.referenceRemovingLinkTargets(ascii))
+            #expect(SearchIndex.Entry.removingLinkTargets(text) == Self.referenceRemovingLinkTargets(text))
+            let scope = round % 3 == 0 ? nil : randomText(&generator, pieces: 8)
+            for body in [text, ascii] {
+                #expect(SearchIndex.Entry.passages(scope: scope, plainText: body, headings: ["Step x"], layout: layout)
+                        == Self.referencePassages(scope: scope, plainText: body, headings: ["Step x"], layout: layout), "\(Array(body.unicodeScalars))")
+            }
+        }
+        #expect(stepsSeen > 100, "the random texts hold steps")
+        // Lines a byte reader could misjudge: a combining mark after the space, after the marker, after a digit.
+        #expect(SearchIndex.Entry.steps(inMarkdown: "1. \u{301}x\n2.\u{301} y\n3\u{301}. z\n 4. [a](b) c\r\n5) é") == ["[a] c", "é"])
+    }
+}

@@ -94,3 +94,18 @@ import Testing
         }
     }
 }
+
+/// Terms of ASCII text are gathered in one pass over the bytes; they must be the terms the tokens give.
+@Suite struct ASCIITermsTests {
+    @Test("one-pass ASCII terms equal terms(of: tokens) on 5,000 random texts of words, joiners, apostrophes and stop words")
+    func sameAsTokens() {
+        let pieces = ["a", "the", "Refunds", "policies", "address", "status", "SOP", "-", "_", ".", "/", "@", "'", " ", "  ", "cs", "001",
+                      "x", "queries", "e-mail", "it's", "ab", "\n", ",", "(", ")", String(repeating: "long", count: 12), "buses", "these"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &generator)] }.joined()
+            let folded = SearchText.fold(text)
+            #expect(SearchText.asciiTerms(inFolded: folded) == SearchText.terms(of: SearchText.asciiTokens(inFolded: folded)), "\(text)")
+        }
+    }
+}
