@@ -265,18 +265,56 @@ public enum SearchIndex {
             let headingSet = Set(headings)
             var passages: [String] = []
             var used = 0
-            for block in [Substring(scope ?? "")] + plainText.split(whereSeparator: \.isNewline) {
+            /// Takes one block; true when the budget is spent.
+            func take(_ block: Substring) -> Bool {
                 // An ASCII block on bytes (characters are bytes there), any other by characters.
                 let isASCII = block.utf8.allSatisfy { $0 < 0x80 }
                 let text = isASCII ? Self.collapsingASCIIWhitespace(block) : block.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-                guard (isASCII ? text.utf8.count : text.count) >= 12, !headingSet.contains(text), !passages.contains(text) else { continue }
+                guard (isASCII ? text.utf8.count : text.count) >= 12, !headingSet.contains(text), !passages.contains(text) else { return false }
                 let cut = Self.cut(text, to: layout.passageLength)
                 passages.append(cut)
                 // The ellipsis is one character of three bytes.
                 used += isASCII ? cut.utf8.count - (cut.hasSuffix("…") ? 2 : 0) : cut.count
-                if used >= layout.passageBudget { break }
+                return used >= layout.passageBudget
             }
+            // Blocks split lazily, on bytes (newlines are characters of their own): the budget is usually spent on the
+            // first few of a page's hundreds of lines.
+            if take(Substring(scope ?? "")) { return passages }
+            for block in Self.lines(of: plainText) where take(block) { break }
             return passages
+        }
+
+        /// The lines of `text` as `split(whereSeparator: \.isNewline)` gives them (empty ones left out), found on bytes
+        /// and one at a time.
+        static func lines(of text: String) -> some Sequence<Substring> {
+            let utf8 = text.utf8
+            var start = utf8.startIndex
+            return sequence(state: ()) { _ -> Substring? in
+                while start < utf8.endIndex {
+                    var index = start
+                    var width = 0
+                    while index < utf8.endIndex {
+                        let byte = utf8[index]
+                        if byte >= 0x0A && byte <= 0x0D {
+                            width = 1
+                        } else if byte == 0xC2 || byte == 0xE2 {
+                            let next = utf8.index(after: index)
+                            if byte == 0xC2, next < utf8.endIndex, utf8[next] == 0x85 {
+                                width = 2
+                            } else if byte == 0xE2, next < utf8.endIndex, utf8[next] == 0x80 {
+                                let third = utf8.index(after: next)
+                                if third < utf8.endIndex, utf8[third] == 0xA8 || utf8[third] == 0xA9 { width = 3 }
+                            }
+                        }
+                        if width > 0 { break }
+                        index = utf8.index(after: index)
+                    }
+                    let line = Substring(utf8[start..<index])
+                    start = utf8.index(index, offsetBy: width, limitedBy: utf8.endIndex) ?? utf8.endIndex
+                    if !line.isEmpty { return line }
+                }
+                return nil
+            }
         }
 
         /// Runs of ASCII whitespace (space, tab, line and form feeds, carriage return) as one space, none at either

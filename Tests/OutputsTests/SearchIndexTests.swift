@@ -422,7 +422,7 @@ import Testing
         return out + rest
     }
 
-    @Test("steps, passages and link targets on bytes equal the character-by-character reference on 4,000 random texts")
+    @Test("lines, steps, passages and link targets on bytes equal the character-by-character reference on 4,000 random texts")
     func sameAsCharacters() {
         var generator = SystemRandomNumberGenerator()
         var layout = SearchIndex.Layout()
@@ -431,6 +431,7 @@ import Testing
         var stepsSeen = 0
         for round in 0..<4_000 {
             let text = randomText(&generator, pieces: Int.random(in: 0...60, using: &generator))
+            #expect(Array(SearchIndex.Entry.lines(of: text)) == text.split(whereSeparator: \.isNewline), "\(Array(text.unicodeScalars))")
             let steps = SearchIndex.Entry.steps(inMarkdown: text)
             #expect(steps == SearchIndex.Entry.characterSteps(text), "\(Array(text.unicodeScalars))")
             stepsSeen += steps.count
