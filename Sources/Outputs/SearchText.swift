@@ -81,27 +81,34 @@ enum SearchText {
     /// `tokens(inFolded:)` for ASCII text, on bytes (the same rules; a test compares the two): most SOP text is
     /// ASCII, and building words scalar by scalar was a tenth of a build.
     static func asciiTokens(inFolded folded: String) -> [Token] {
+        var tokens: [Token] = []
+        var parts: [String] = []
+        scanASCII(folded, word: { parts.append(String(decoding: $0, as: UTF8.self)) }, tokenEnd: { compound in
+            if !parts.isEmpty { tokens.append(Token(parts: parts, compound: parts.count > 1 ? String(decoding: compound, as: UTF8.self) : nil)) }
+            parts = []
+        })
+        return tokens
+    }
+
+    /// The token rules on ASCII bytes: `word` receives each word as it ends, `tokenEnd` each token's compound (its
+    /// words with the joiners between them, apostrophes left out) as the token ends, also for tokens of one word or none.
+    private static func scanASCII(_ folded: String, word onWord: ([UInt8]) -> Void, tokenEnd: ([UInt8]) -> Void) {
         func isWord(_ byte: UInt8) -> Bool {
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
         }
         func isJoiner(_ byte: UInt8) -> Bool { byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x2F || byte == 0x40 }
         let apostrophe: UInt8 = 0x27
-        var tokens: [Token] = []
         var word: [UInt8] = [], compound: [UInt8] = []
-        var parts: [String] = []
         var pending: UInt8?
         func endWord() {
             guard !word.isEmpty else { return }
-            parts.append(String(decoding: word, as: UTF8.self))
+            onWord(word)
             compound += word
             word.removeAll(keepingCapacity: true)
         }
         func endToken() {
             endWord()
-            if !parts.isEmpty {
-                tokens.append(Token(parts: parts, compound: parts.count > 1 ? String(decoding: compound, as: UTF8.self) : nil))
-            }
-            parts = []
+            tokenEnd(compound)
             compound.removeAll(keepingCapacity: true)
             pending = nil
         }
@@ -122,7 +129,6 @@ enum SearchText {
             }
         }
         endToken()
-        return tokens
     }
 
     static func scalarTokens(inFolded folded: String) -> [Token] {
@@ -189,50 +195,19 @@ enum SearchText {
     /// ends, each compound as its token ends (the same terms in the same order; tested). Building tokens of strings was
     /// most of indexing an SOP.
     static func asciiTerms(inFolded folded: String) -> [String] {
-        func isWord(_ byte: UInt8) -> Bool {
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-        }
-        func isJoiner(_ byte: UInt8) -> Bool { byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x2F || byte == 0x40 }
-        let apostrophe: UInt8 = 0x27
         var terms: [String] = []
-        var word: [UInt8] = [], compound: [UInt8] = []
         var parts = 0
-        var pending: UInt8?
-        func endWord() {
-            guard !word.isEmpty else { return }
+        scanASCII(folded, word: { word in
             // isIndexable: at most `longestWord` letters, not one ASCII letter, not a stop word.
             if word.count > 1, word.count <= longestWord,
                word.count > longestStopWord || !stopWordSet.contains(String(decoding: word, as: UTF8.self)) {
                 terms.append(asciiStem(word))
             }
-            compound += word
             parts += 1
-            word.removeAll(keepingCapacity: true)
-        }
-        func endToken() {
-            endWord()
+        }, tokenEnd: { compound in
             if parts > 1, compound.count <= longestCompound { terms.append(String(decoding: compound, as: UTF8.self)) }
             parts = 0
-            compound.removeAll(keepingCapacity: true)
-            pending = nil
-        }
-        for byte in folded.utf8 {
-            if isWord(byte) {
-                if let joiner = pending {
-                    if joiner != apostrophe {
-                        endWord()
-                        compound.append(joiner)
-                    }
-                    pending = nil
-                }
-                word.append(byte)
-            } else if pending == nil, !word.isEmpty, isJoiner(byte) || byte == apostrophe {
-                pending = byte
-            } else {
-                endToken()
-            }
-        }
-        endToken()
+        })
         return terms
     }
 
