@@ -128,9 +128,10 @@ public struct HistoryIndex: Sendable {
         try walker.run(from: head, shallow: repository.isShallow)
         let documents = walker.documents()
         cache = walker.cache
-        return Diagnosed(HistoryIndex(head: head.hex, commitCount: walker.commitCount, documents: documents,
-                                      reviewTrailers: walker.trailers,
-                                      isShallow: repository.isShallow), diagnostics: diagnostics)
+        let index = HistoryIndex(head: head.hex, commitCount: walker.commitCount, documents: documents, reviewTrailers: walker.trailers,
+                                 isShallow: repository.isShallow)
+        BackgroundRelease.release(walker)
+        return Diagnosed(index, diagnostics: diagnostics)
     }
 }
 
@@ -264,6 +265,7 @@ private struct Walker {
             }
         }
         try classifyPending(workers)
+        BackgroundRelease.release((workers, facts, walked, trees, computedEarly))
     }
 
     /// What each commit on the first-parent line from `head` changed against its first parent, newest first, until
@@ -273,15 +275,17 @@ private struct Walker {
                                            worker: RepositoryWorkers.Worker, aside: RepositoryWorkers.Aside<[ObjectID: [FileChange]]>)
         -> [ObjectID: [FileChange]] {
         var computed: [ObjectID: [FileChange]] = [:]
-        var next: ObjectID? = head
         do throws(GitError) {
-            while let id = next, !aside.isStopped {
-                let info = try worker.repository.commit(id)
+            // Each commit is read once, for its tree and first parent only: as the parent of the one before it.
+            var id = head
+            var commit = try worker.repository.treeAndFirstParent(of: head)
+            while !aside.isStopped {
+                let parent = try commit.firstParent.map { (parent: ObjectID) throws(GitError) in try worker.repository.treeAndFirstParent(of: parent) }
                 if known[id] == nil {
-                    let parentTree = try info.parents.first.map { (parent: ObjectID) throws(GitError) in try worker.repository.treeID(of: parent) }
-                    computed[id] = try worker.repository.changes(from: parentTree, to: info.tree)
+                    computed[id] = try worker.repository.changes(from: parent?.tree, to: commit.tree)
                 }
-                next = info.parents.first
+                guard let parent, let parentID = commit.firstParent else { break }
+                (id, commit) = (parentID, parent)
             }
         } catch {
             return computed
@@ -401,7 +405,8 @@ private struct Walker {
         }
         let pairs = order.map { pendingPairs[$0] }
         let kinds = try workers.map(pairs.count, chunk: Self.pairsPerChunk) { worker, index throws(GitError) -> ChangeKind in
-            ContentClassifier.classify(old: try worker.blob(pairs[index].old), new: try worker.blob(pairs[index].new))
+            let old = try worker.blob(pairs[index].old), new = try worker.blob(pairs[index].new)
+            return old.withBytes { before in new.withBytes { after in ContentClassifier.classify(old: before, new: after) } }
         }
         for (pair, kind) in zip(pairs, kinds) { cache.learn(kind, for: pair) }
     }

@@ -5,7 +5,7 @@ import History
 import SOPCore
 
 /// Where the files a writer edits are read from: the working tree, or, for a bare repository (a CI mirror), HEAD's tree.
-enum SourceReader {
+enum SourceReader: Sendable {
     case workingTree(root: String)
     case headTree(repository: String, tree: ObjectID)
 
@@ -31,6 +31,27 @@ enum SourceReader {
             guard let repository = try? Repository.open(at: repositoryPath),
                   let file = try? repository.files(in: tree, under: path.parent).first(where: { $0.path == path }) else { return nil }
             return try? repository.blob(file.blob)
+        }
+    }
+
+    /// `read(_:)` for many files: the same answers, with what they share (the repository's real location, each
+    /// folder's; for a bare repository one handle and each folder's listing) worked out once.
+    func read(_ paths: [RepoPath]) -> [[UInt8]?] {
+        switch self {
+        case .workingTree(let root):
+            var check = ContentTree.OutsideCheck(repositoryRoot: root)
+            return paths.map { path in
+                if check.isOutside(path) { return nil }
+                return FileManager.default.contents(atPath: root + "/" + path.value).map { Array($0) }
+            }
+        case .headTree(let repositoryPath, let tree):
+            guard let repository = try? Repository.open(at: repositoryPath) else { return paths.map { _ in nil } }
+            var folders: [RepoPath: [TreeFile]?] = [:]
+            return paths.map { path in
+                if folders[path.parent] == nil { folders[path.parent] = .some(try? repository.files(in: tree, under: path.parent)) }
+                guard let listed = folders[path.parent] ?? nil, let file = listed.first(where: { $0.path == path }) else { return nil }
+                return try? repository.blob(file.blob)
+            }
         }
     }
 
