@@ -28,7 +28,17 @@ public struct RepoPath: Hashable, Comparable, Sendable, Codable, CustomStringCon
     private var isASCII: Bool { value.utf8.allSatisfy { $0 < 0x80 } }
 
     /// The last component, e.g. `refund.md`.
-    public var fileName: String { components.last.map(String.init) ?? value }
+    public var fileName: String {
+        guard isASCII else { return components.last.map(String.init) ?? value }
+        // The last run of bytes between slashes, found from the end.
+        let bytes = value.utf8
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == Self.slash { end = bytes.index(before: end) }
+        guard end > bytes.startIndex else { return value }
+        var start = end
+        while start > bytes.startIndex, bytes[bytes.index(before: start)] != Self.slash { start = bytes.index(before: start) }
+        return String(value[start..<end])
+    }
 
     /// The last component without its extension, e.g. `refund`.
     public var baseName: String {

@@ -210,6 +210,7 @@ enum HistoryStage {
                 cacheFolder.saveHistory(cache, formatKey: BuildCache.historyKey)
             }
             BackgroundRelease.release(cache)
+            BackgroundRelease.release(repository)
             return (.success(index), ContinuousClock.now - started)
         } catch {
             return (.failure(error), ContinuousClock.now - started)
