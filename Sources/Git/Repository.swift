@@ -167,6 +167,22 @@ public final class Repository: @unchecked Sendable {
                          time: Instant(secondsSinceEpoch: sig.when.time, offsetMinutes: Int(sig.when.offset)))
     }
 
+    /// The tree of a commit, read from the stored object's header lines (`tree`, then `parent`s) without parsing its
+    /// signatures or message: right after a walk, whose revwalk left every commit in the object cache, this costs a
+    /// cache lookup (making a `CommitInfo` costs ten times as much, and a history pass makes those on every core).
+    /// - Throws: `GitError` when the object is missing, not a commit, or its header is malformed.
+    public func treeOfCommit(_ commit: ObjectID) throws(GitError) -> ObjectID {
+        let object = try rawObject(commit)
+        guard object.type == GIT_OBJECT_COMMIT else { throw GitError(function: "git_odb_read", code: 0, message: "object \(commit.hex) is not a commit") }
+        // "tree " (5 bytes), 40 hexadecimal digits, a newline.
+        let bytes = object.bytes
+        guard bytes.count >= 46, bytes[0] == 0x74, bytes[1] == 0x72, bytes[2] == 0x65, bytes[3] == 0x65, bytes[4] == 0x20, bytes[45] == 0x0A,
+              let tree = ObjectID(hexBytes: UnsafeBufferPointer(rebasing: bytes[5..<45])) else {
+            throw GitError(function: "git_odb_read", code: 0, message: "commit \(commit.hex) does not start with its tree")
+        }
+        return tree
+    }
+
     /// The tree of a commit and its first parent (nil for a root commit), without reading its message or signatures.
     public func treeAndFirstParent(of commit: ObjectID) throws(GitError) -> (tree: ObjectID, firstParent: ObjectID?) {
         var raw = commit.raw
