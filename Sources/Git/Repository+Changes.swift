@@ -226,15 +226,20 @@ final class RawObject {
 struct RecentTrees {
     /// Comparisons a tree stays without being used again.
     static let comparisons = 64
+    /// Bytes kept before only the last two comparisons' trees are (3,000 files in one folder make 120 KB trees).
+    static let byteLimit = 8 << 20
     private var trees: [ObjectID: (tree: RawObject, lastUse: Int)] = [:]
     private var comparison = 0
+    private var bytes = 0
 
-    /// Trees read from now on belong to a new comparison; those unused for `comparisons` comparisons are dropped.
+    /// Trees read from now on belong to a new comparison; those unused for `comparisons` comparisons are dropped,
+    /// and all but the last two comparisons' when they hold more than `byteLimit`.
     mutating func startComparison() {
         comparison += 1
-        if comparison % Self.comparisons == 0 {
-            let oldest = comparison - Self.comparisons
+        let oldest = bytes > Self.byteLimit ? comparison - 2 : (comparison % Self.comparisons == 0 ? comparison - Self.comparisons : nil)
+        if let oldest {
             trees = trees.filter { $0.value.lastUse >= oldest }
+            bytes = trees.values.reduce(0) { $0 + $1.tree.bytes.count }
         }
     }
 
@@ -248,6 +253,7 @@ struct RecentTrees {
 
     mutating func add(_ tree: RawObject, for id: ObjectID) {
         trees[id] = (tree, comparison)
+        bytes += tree.bytes.count
     }
 }
 
