@@ -68,20 +68,24 @@ public struct ObjectID: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// 40 lowercase hexadecimal digits.
     public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(40)
-        func put(_ value: UInt64, bytes: Int) {
-            for i in stride(from: bytes - 1, through: 0, by: -1) {
-                let byte = UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 0xF)])
+        // Written straight into the string's storage: every commit and blob of a history pass is named this way.
+        String(unsafeUninitializedCapacity: 40) { out in
+            func put(_ value: UInt64, bytes: Int, at start: Int) {
+                for i in 0..<bytes {
+                    let byte = UInt8(truncatingIfNeeded: value >> (8 * UInt64(bytes - 1 - i)))
+                    out[start + 2 * i] = Self.hexDigit(byte >> 4)
+                    out[start + 2 * i + 1] = Self.hexDigit(byte & 0xF)
+                }
             }
+            put(high, bytes: 8, at: 0)
+            put(middle, bytes: 8, at: 16)
+            put(UInt64(low), bytes: 4, at: 32)
+            return 40
         }
-        put(high, bytes: 8)
-        put(middle, bytes: 8)
-        put(UInt64(low), bytes: 4)
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? 0x30 + nibble : 0x61 - 10 + nibble
     }
 
     public var description: String { hex }

@@ -20,6 +20,8 @@ extension Repository {
     /// `changes(in:parent:)` for a commit and parent known by their root trees (`CommitInfo.tree`), so that a thread
     /// computing changes reads no commit again.
     public func changes(from oldTree: ObjectID?, to newTree: ObjectID) throws(GitError) -> [FileChange] {
+        if oldTree == newTree { return [] }
+        recentTrees.startComparison()
         var raw: [FileChange] = []
         try compare(old: oldTree, new: newTree, prefix: RepoPath(""), into: &raw)
         let added = raw.filter { $0.kind == .added }
@@ -138,6 +140,22 @@ extension Repository {
     /// A tree object as stored: entries `<octal mode> <name>\0<20-byte id>`, sorted in Git's tree order.
     /// - Throws: `GitError` when the object is missing or not a tree.
     func rawTree(_ id: ObjectID) throws(GitError) -> RawObject {
+        if let known = recentTrees[id] { return known }
+        let read = try readRawTree(id)
+        recentTrees.add(read, for: id)
+        return read
+    }
+
+    private func readRawTree(_ id: ObjectID) throws(GitError) -> RawObject {
+        let read = try rawObject(id)
+        guard read.type == GIT_OBJECT_TREE else {
+            throw GitError(function: "git_odb_read", code: 0, message: "object \(id.hex) is not a tree")
+        }
+        return read
+    }
+
+    /// An object as stored, read through the object database (opened on first use).
+    func rawObject(_ id: ObjectID) throws(GitError) -> RawObject {
         if objectDatabaseHandle == nil {
             var database: OpaquePointer?
             try check("git_repository_odb", git_repository_odb(&database, handle))
@@ -147,11 +165,7 @@ extension Repository {
         var object: OpaquePointer?
         try check("git_odb_read", git_odb_read(&object, objectDatabaseHandle, &raw))
         guard let object else { throw GitError(function: "git_odb_read", code: 0, message: "no object \(id.hex)") }
-        let read = RawObject(object)
-        guard git_odb_object_type(object) == GIT_OBJECT_TREE else {
-            throw GitError(function: "git_odb_read", code: 0, message: "object \(id.hex) is not a tree")
-        }
-        return read
+        return RawObject(object)
     }
 
     /// libgit2's rename detection over just the added and deleted paths (exact pathspec, no globbing).
@@ -192,6 +206,8 @@ final class RawObject {
     private let object: OpaquePointer
     let bytes: UnsafeBufferPointer<UInt8>
 
+    var type: git_object_t { git_odb_object_type(object) }
+
     init(_ object: OpaquePointer) {
         self.object = object
         let size = git_odb_object_size(object)
@@ -199,6 +215,46 @@ final class RawObject {
     }
 
     deinit { git_odb_object_free(object) }
+}
+
+/// The raw trees read by the last comparisons of one repository handle, kept by the handle itself: a walk compares a
+/// commit with its parent, then that parent with its own, so one side of a comparison was usually read by the one
+/// before, and a folder's tree that a commit leaves alone was read by the last comparison that changed the folder.
+/// The object cache of libgit2 keeps no trees (`Repository.open`): with every tree of a 10,000-commit history passing
+/// through it, its bounded cache was full at every store, and each store then evicted entries found by scanning its
+/// hash table from the start (a tenth of the history pass's instructions), often the very trees needed next.
+struct RecentTrees {
+    /// Comparisons a tree stays without being used again.
+    static let comparisons = 64
+    /// Bytes kept before only the last two comparisons' trees are (3,000 files in one folder make 120 KB trees).
+    static let byteLimit = 8 << 20
+    private var trees: [ObjectID: (tree: RawObject, lastUse: Int)] = [:]
+    private var comparison = 0
+    private var bytes = 0
+
+    /// Trees read from now on belong to a new comparison; those unused for `comparisons` comparisons are dropped,
+    /// and all but the last two comparisons' when they hold more than `byteLimit`.
+    mutating func startComparison() {
+        comparison += 1
+        let oldest = bytes > Self.byteLimit ? comparison - 2 : (comparison % Self.comparisons == 0 ? comparison - Self.comparisons : nil)
+        if let oldest {
+            trees = trees.filter { $0.value.lastUse >= oldest }
+            bytes = trees.values.reduce(0) { $0 + $1.tree.bytes.count }
+        }
+    }
+
+    subscript(id: ObjectID) -> RawObject? {
+        mutating get {
+            guard let known = trees[id] else { return nil }
+            trees[id] = (known.tree, comparison)
+            return known.tree
+        }
+    }
+
+    mutating func add(_ tree: RawObject, for id: ObjectID) {
+        trees[id] = (tree, comparison)
+        bytes += tree.bytes.count
+    }
 }
 
 /// One entry of a raw tree, pointing into the tree's bytes.

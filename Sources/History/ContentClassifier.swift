@@ -8,7 +8,12 @@ enum ContentClassifier {
     /// Compares two versions of a file (raw bytes). Line endings are normalised first (a CRLF conversion is
     /// whitespace); a body that differs only in blank lines, trailing spaces or indentation is whitespace.
     static func classify(old: [UInt8], new: [UInt8]) -> ChangeKind {
-        if old == new { return .unchanged }
+        old.withUnsafeBufferPointer { before in new.withUnsafeBufferPointer { after in classify(old: before, new: after) } }
+    }
+
+    /// `classify(old:new:)` on bytes owned by someone else (a blob as libgit2 read it).
+    static func classify(old: UnsafeBufferPointer<UInt8>, new: UnsafeBufferPointer<UInt8>) -> ChangeKind {
+        if same(old, new) { return .unchanged }
         return normalised(old) { before in
             normalised(new) { after in classify(normalised: before, after) }
         }
@@ -28,26 +33,24 @@ enum ContentClassifier {
 
     /// Calls `body` with the bytes as LF-only text: CRLF and lone CR become LF; a leading byte-order mark is dropped.
     /// Copies only when there is a CR.
-    static func normalised<Result>(_ bytes: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        bytes.withUnsafeBufferPointer { whole in
-            var start = 0
-            if whole.count >= 3, whole[0] == 0xEF, whole[1] == 0xBB, whole[2] == 0xBF { start = 3 }
-            let text = UnsafeBufferPointer(rebasing: whole[start...])
-            guard let base = text.baseAddress, memchr(base, Int32(carriageReturn), text.count) != nil else { return body(text) }
-            var out: [UInt8] = []
-            out.reserveCapacity(text.count)
-            var index = 0
-            while index < text.count {
-                if text[index] == carriageReturn {
-                    out.append(newline)
-                    if index + 1 < text.count, text[index + 1] == newline { index += 1 }
-                } else {
-                    out.append(text[index])
-                }
-                index += 1
+    static func normalised<Result>(_ whole: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        var start = 0
+        if whole.count >= 3, whole[0] == 0xEF, whole[1] == 0xBB, whole[2] == 0xBF { start = 3 }
+        let text = UnsafeBufferPointer(rebasing: whole[start...])
+        guard let base = text.baseAddress, memchr(base, Int32(carriageReturn), text.count) != nil else { return body(text) }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        var index = 0
+        while index < text.count {
+            if text[index] == carriageReturn {
+                out.append(newline)
+                if index + 1 < text.count, text[index + 1] == newline { index += 1 }
+            } else {
+                out.append(text[index])
             }
-            return out.withUnsafeBufferPointer(body)
+            index += 1
         }
+        return out.withUnsafeBufferPointer(body)
     }
 
     /// The front matter (between `---` fences on their own lines) and the body, as `FrontMatterSplit` splits text.
@@ -88,8 +91,11 @@ enum ContentClassifier {
     /// True when both texts have the same lines once trailing (and, for bodies, leading) spaces and tabs are removed
     /// and blank lines dropped.
     static func sameSignificantLines(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, trimLeading: Bool) -> Bool {
-        var left = SignificantLines(a, trimLeading: trimLeading)
-        var right = SignificantLines(b, trimLeading: trimLeading)
+        // Whole lines that both texts start with give both the same significant lines: compare from the first line
+        // that differs (most edits leave most of a document as it was).
+        let start = startOfFirstDifferentLine(a, b)
+        var left = SignificantLines(UnsafeBufferPointer(rebasing: a[start...]), trimLeading: trimLeading)
+        var right = SignificantLines(UnsafeBufferPointer(rebasing: b[start...]), trimLeading: trimLeading)
         while true {
             switch (left.next(), right.next()) {
             case (nil, nil): return true
@@ -97,6 +103,21 @@ enum ContentClassifier {
             default: return false
             }
         }
+    }
+
+    /// The offset just past the last newline that lies in the bytes `a` and `b` start with (0 when there is none).
+    static func startOfFirstDifferentLine(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let x = a.baseAddress, let y = b.baseAddress else { return 0 }
+        let count = min(a.count, b.count)
+        var common = 0
+        while common + 8 <= count,
+              UnsafeRawPointer(x + common).loadUnaligned(as: UInt64.self) == UnsafeRawPointer(y + common).loadUnaligned(as: UInt64.self) {
+            common += 8
+        }
+        while common < count, x[common] == y[common] { common += 1 }
+        var end = common
+        while end > 0, x[end - 1] != newline { end -= 1 }
+        return end
     }
 
     static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -92,10 +92,13 @@ public enum HistoryLog {
         // Front matter is read only where the text names the key: parsing every SOP would double a whole-site log.
         let loader = DocumentLoader(contentRoot: config.contentRoot)
         let key = Array("revision_offset".utf8)
-        for history in report.documents {
-            guard let bytes = source.read(history.path), Self.contains(bytes, key) else { continue }
-            if let document = loader.load(SourceFile(path: history.path, bytes: bytes)).value, document.revisionOffset > 0 {
-                report.revisionOffsets[history.path] = document.revisionOffset
+        // Read on every core: a whole-site log reads every SOP.
+        let candidates = ParallelChunks.mapWaiting(report.documents.map(\.path)) { chunk in
+            zip(chunk, source.read(Array(chunk))).compactMap { path, read in read.flatMap { Self.contains($0, key) ? (path, $0) : nil } }
+        }.joined()
+        for (path, bytes) in candidates {
+            if let document = loader.load(SourceFile(path: path, bytes: bytes)).value, document.revisionOffset > 0 {
+                report.revisionOffsets[path] = document.revisionOffset
             }
         }
         return report
@@ -217,6 +220,8 @@ enum HistoryStage {
                 }
                 if let key { saveIndex(index, key: key, in: cacheFolder) }
             }
+            BackgroundRelease.release(cache)
+            BackgroundRelease.release(repository)
             return (.success(index), ContinuousClock.now - started)
         } catch {
             return (.failure(error), ContinuousClock.now - started)

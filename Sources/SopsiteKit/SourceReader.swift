@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Documents
 import Foundation
 import Git
@@ -5,7 +10,7 @@ import History
 import SOPCore
 
 /// Where the files a writer edits are read from: the working tree, or, for a bare repository (a CI mirror), HEAD's tree.
-enum SourceReader {
+enum SourceReader: Sendable {
     case workingTree(root: String)
     case headTree(repository: String, tree: ObjectID)
 
@@ -33,6 +38,61 @@ enum SourceReader {
             return try? repository.blob(file.blob)
         }
     }
+
+    /// `read(_:)` for many files: the same answers, with what they share (the repository's real location, each
+    /// folder's; for a bare repository one handle and each folder's listing) worked out once.
+    func read(_ paths: [RepoPath]) -> [[UInt8]?] {
+        switch self {
+        case .workingTree(let root):
+            var check = ContentTree.OutsideCheck(repositoryRoot: root)
+            return paths.map { path in
+                if check.isOutside(path) { return nil }
+                return Self.contents(atPath: root + "/" + path.value)
+            }
+        case .headTree(let repositoryPath, let tree):
+            guard let repository = try? Repository.open(at: repositoryPath) else { return paths.map { _ in nil } }
+            var folders: [RepoPath: [TreeFile]?] = [:]
+            return paths.map { path in
+                if folders[path.parent] == nil { folders[path.parent] = .some(try? repository.files(in: tree, under: path.parent)) }
+                guard let listed = folders[path.parent] ?? nil, let file = listed.first(where: { $0.path == path }) else { return nil }
+                return try? repository.blob(file.blob)
+            }
+        }
+    }
+
+    /// A file's bytes, nil when it cannot be read (missing, a folder, not allowed): what `FileManager.contents(atPath:)`
+    /// answers, read with one buffer and no `Data` in between (a third of the time of reading every SOP for `log`).
+    static func contents(atPath path: String) -> [UInt8]? {
+        #if canImport(Glibc)
+        let file = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        #else
+        let file = Darwin.open(path, O_RDONLY | O_CLOEXEC)
+        #endif
+        guard file >= 0 else { return nil }
+        defer { _ = close(file) }
+        var info = stat()
+        guard fstat(file, &info) == 0, info.st_mode & S_IFMT != S_IFDIR else { return nil }
+        var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
+        var count = 0
+        while true {
+            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+            let read = bytes.withUnsafeMutableBytes { buffer in systemRead(file, buffer.baseAddress! + count, buffer.count - count) }
+            if read < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if read == 0 { break }
+            count += read
+        }
+        bytes.removeSubrange(count...)
+        return bytes
+    }
+
+    #if canImport(Glibc)
+    private static let systemRead = Glibc.read
+    #else
+    private static let systemRead = Darwin.read
+    #endif
 
     /// The content folder's Markdown files and assets.
     func contentTree(contentRoot: RepoPath, skipping: [String]) -> Diagnosed<ContentTree> {

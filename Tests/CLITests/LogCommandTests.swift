@@ -136,6 +136,23 @@ import TestSupport
         #expect(json.output.contains("\"revision_offset\" : 4"))
     }
 
+    @Test("revision_offset is read from the working tree as build reads it: not through a link that leads out of the repository")
+    func revisionOffsetThroughLinks() throws {
+        let repo = try GitFixture()
+        let text = "---\nid: SOP-QA-001\ntitle: Calibrate\n---\n# Calibrate\n\n1. Zero the scale.\n"
+        let offset = "---\nid: SOP-QA-002\ntitle: Weigh\nrevision_offset: 2\n---\n# Weigh\n\n1. Weigh twice.\n"
+        try repo.commit("Add", by: .alice, at: "2024-01-10T09:00:00+01:00",
+                        write: ["content/qa/calibrate.md": text, "content/qa/weigh.md": offset])
+        let outside = try TemporaryDirectory()
+        try "---\nid: SOP-QA-001\nrevision_offset: 9\n---\n".write(toFile: outside.path + "/calibrate.md", atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: repo.path + "/content/qa/calibrate.md")
+        try FileManager.default.createSymbolicLink(atPath: repo.path + "/content/qa/calibrate.md", withDestinationPath: outside.path + "/calibrate.md")
+        let result = try sopsite(["log", "--no-cache", "content/qa"], in: repo.path)
+        #expect(result.status == 0, "\(result.errors)")
+        #expect(result.output.contains("content/qa/calibrate.md: 1 commit, 1 revision\n"))
+        #expect(result.output.contains("content/qa/weigh.md: 1 commit, 1 revision (revision_offset 2: numbered from Rev 3, as on the page)\n"))
+    }
+
     @Test("a folder names every SOP in it; an old path, a missing file and an untracked file exit 1 and say what to type")
     func pathsAndProblems() throws {
         let repo = try repository()

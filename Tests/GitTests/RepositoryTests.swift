@@ -5,6 +5,20 @@ import Testing
 import TestSupport
 
 @Suite struct RepositoryTests {
+    @Test("a commit's tree read from its header is the tree libgit2 parses; a blob's content is its bytes; other objects are refused")
+    func rawReads() throws {
+        let repo = try GitFixture()
+        let first = try repo.commit("add", by: .alice, at: "2024-01-01T10:00:00+00:00", write: ["a.md": "one\r\n"])
+        let second = try repo.commit("edit", by: .bob, at: "2024-02-01T10:00:00+00:00", write: ["a.md": "two\n"])
+        for commit in [first, second] {
+            #expect(try repo.repository.treeOfCommit(commit) == repo.repository.treeID(of: commit))
+        }
+        let blob = ObjectID.blob(hashing: Array("one\r\n".utf8))
+        #expect(try repo.repository.blobContent(blob).withBytes { Array($0) } == Array("one\r\n".utf8))
+        #expect(throws: GitError.self) { try repo.repository.treeOfCommit(blob) }
+        #expect(throws: GitError.self) { try repo.repository.blobContent(second) }
+    }
+
     @Test("a pure move is one rename; a copy whose source stays is an add")
     func renamesAndCopies() throws {
         let repo = try GitFixture()

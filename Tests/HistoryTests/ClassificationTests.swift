@@ -41,6 +41,26 @@ import TestSupport
         #expect(history.revisionCount == 1)
     }
 
+    @Test("an edit after many unchanged lines is classified as if the texts were compared from their first line")
+    func editAfterCommonLines() throws {
+        let repo = try GitFixture()
+        let steps = (1...40).map { "Step \($0): check the order and the account." }
+        let text = sop("SOP-1", steps: steps)
+        try repo.commit("add", by: .alice, at: "2025-01-10T09:00:00+00:00", write: ["a.md": text])
+        // Trailing spaces on the last step only: the lines before it are the same bytes.
+        try repo.commit("tidy", by: .bob, at: "2025-02-10T09:00:00+00:00",
+                        write: ["a.md": text.replacingOccurrences(of: "Step 40: check the order and the account.", with: "Step 40: check the order and the account.  ")])
+        // A word changed in the middle of a line whose start is unchanged.
+        try repo.commit("edit", by: .carol, at: "2025-03-10T09:00:00+00:00",
+                        write: ["a.md": text.replacingOccurrences(of: "Step 40: check the order and the account.", with: "Step 40: check the order and the accounts.")])
+        // A blank line added between two unchanged lines, and an indented line.
+        try repo.commit("space", by: .alice, at: "2025-04-10T09:00:00+00:00",
+                        write: ["a.md": text.replacingOccurrences(of: "\n21. ", with: "\n\n   21. ")
+                            .replacingOccurrences(of: "Step 40: check the order and the account.", with: "Step 40: check the order and the accounts.")])
+        let history = try #require(try HistoryIndex.build(from: repo.repository).value[RepoPath("a.md")])
+        #expect(kinds(history) == [.whitespace, .content, .whitespace, .created])
+    }
+
     @Test("a bulk reformat that changes list markers is a content change; one listed in the ignore-revs file is ignored")
     func reformatAndIgnoreRevs() throws {
         let repo = try GitFixture()
