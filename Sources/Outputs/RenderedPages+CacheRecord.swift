@@ -50,6 +50,20 @@ extension SearchIndex.Entry {
         writer.append(weights)
     }
 
+    /// How many terms a packed list holds: its non-empty pieces between unit separators (as `split` counts them).
+    static func termCount(_ packed: String) -> Int {
+        var count = 0, pieceLength = 0
+        for byte in packed.utf8 {
+            if byte == 0x1F {
+                if pieceLength > 0 { count += 1 }
+                pieceLength = 0
+            } else {
+                pieceLength += 1
+            }
+        }
+        return count + (pieceLength > 0 ? 1 : 0)
+    }
+
     init?(reading reader: inout CacheRecordReader) {
         guard let id = reader.string(), let title = reader.string(), let url = reader.string(),
               let kind = reader.string().flatMap(DocumentKind.init(rawValue:)),
@@ -65,7 +79,7 @@ extension SearchIndex.Entry {
         let due = dueText.flatMap(Day.init(iso:))
         guard (stateName == nil) == (state == nil), (dueText == nil) == (due == nil) else { return nil }
         guard let packedTerms = reader.string(), let termCount = reader.length(), let weights = reader.bytes(count: termCount),
-              packedTerms.utf8.split(separator: 0x1F).count == weights.count else { return nil }
+              Self.termCount(packedTerms) == weights.count else { return nil }
         (self.id, self.title, self.url, self.kind, self.processKey, self.owner) = (id, title, url, kind, processKey, owner)
         (self.tags, self.state, self.due, self.lifecycle, self.passages) = (tags, state, due, lifecycle, passages)
         (self.packedTerms, self.weights) = (packedTerms, weights)

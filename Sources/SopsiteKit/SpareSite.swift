@@ -17,8 +17,13 @@ struct SiteInventory: Equatable {
     var folders: [String: Identity] = [:]
 
     static func identity(at path: String, folder: Bool) -> Identity? {
+        identity(at: path, relativeTo: AT_FDCWD, folder: folder)
+    }
+
+    /// The identity of `path` (relative to the open folder `base`, or to the working folder with `AT_FDCWD`).
+    static func identity(at path: String, relativeTo base: Int32, folder: Bool) -> Identity? {
         var info = stat()
-        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == (folder ? S_IFDIR : S_IFREG) else { return nil }
+        guard fstatat(base, path, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == (folder ? S_IFDIR : S_IFREG) else { return nil }
         return Identity(inode: UInt64(info.st_ino), size: Int64(info.st_size),
                         modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
     }
@@ -55,11 +60,17 @@ struct SiteInventory: Equatable {
 
     /// True when the tree at `root` is still exactly as recorded: the same files, unedited, and nothing added.
     /// Checked on every processor (as Git's `core.preloadIndex` stats the index): 44,000 entries at 2,000 SOPs.
+    /// Paths are looked up from the root's open folder, not from `/` (the kernel walks 5 components of
+    /// `sop/x/rev/3/index.html` instead of 9 or more).
     func matches(_ root: String) -> Bool {
-        let entries = folders.map { (path: $0.key.isEmpty ? root : root + "/" + $0.key, identity: $0.value, folder: true) }
-            + files.map { (path: root + "/" + $0.key, identity: $0.value, folder: false) }
+        guard let rootIdentity = folders[""], Self.identity(at: root, folder: true) == rootIdentity else { return false }
+        let base = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard base >= 0 else { return false }
+        defer { close(base) }
+        let entries = folders.filter { !$0.key.isEmpty }.map { (path: $0.key, identity: $0.value, folder: true) }
+            + files.map { (path: $0.key, identity: $0.value, folder: false) }
         return ParallelChunks.mapWaiting(entries) { chunk in
-            chunk.allSatisfy { Self.identity(at: $0.path, folder: $0.folder) == $0.identity }
+            chunk.allSatisfy { Self.identity(at: $0.path, relativeTo: base, folder: $0.folder) == $0.identity }
         }.allSatisfy { $0 }
     }
 
@@ -126,6 +137,9 @@ struct SiteInventory: Equatable {
                   size <= UInt64(Int64.max), modified <= UInt64(Int64.max) else { return nil }
             let identity = Identity(inode: inode, size: Int64(size), modified: Int64(modified))
             let path = String(decoding: bytes[position..<end], as: UTF8.self)
+            // A record names only plain paths inside the site (anything else is not a record sopsite wrote): the spare's
+            // cleanup removes what it lists, and must never reach outside it.
+            guard path.isEmpty ? bytes[start] == UInt8(ascii: "D") : SiteWriter.isPlainRelative(path) else { return nil }
             switch bytes[start] {
             case UInt8(ascii: "F"): files[path] = identity
             case UInt8(ascii: "D"): folders[path] = identity

@@ -201,6 +201,17 @@ import TestSupport
             ("a file added to the published site", { try Data("stray".utf8).write(to: URL(fileURLWithPath: site + "/support/stray.html")) }),
             ("a file added at the top of the published site", { try Data("stray".utf8).write(to: URL(fileURLWithPath: site + "/stray.html")) }),
             ("the record removed, as by a build killed while updating the spare", { try FileManager.default.removeItem(atPath: cache + "/site-spare.txt") }),
+            ("a well-formed record naming a file outside the spare", {
+                // With a right checksum: only the check of each path keeps the cleanup from removing cache/victim.txt.
+                try Data("keep me".utf8).write(to: URL(fileURLWithPath: cache + "/victim.txt"))
+                let record = try String(contentsOfFile: cache + "/site-spare.txt", encoding: .utf8)
+                var info = stat()
+                lstat(cache + "/victim.txt", &info)
+                let identity = "\(info.st_ino) \(info.st_size) \(Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))"
+                let content = String(record[record.index(after: record.firstIndex(of: "\n")!)...]) + "F \(identity) ../victim.txt\n"
+                try Data(("sopsite-checksum " + Fingerprint.bulkChecksum(Array(content.utf8)) + "\n" + content).utf8)
+                    .write(to: URL(fileURLWithPath: cache + "/site-spare.txt"))
+            }),
         ]
         for (what, tamper) in tamperings {
             // Twice more: the published site becomes the spare only at the next build.
@@ -210,6 +221,7 @@ import TestSupport
                 let report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "\(what), build \(round)")
                 #expect(!FileManager.default.fileExists(atPath: site + "/support/stray.html"), "\(what)")
                 #expect(!FileManager.default.fileExists(atPath: site + "/stray.html"), "\(what)")
+                #expect(!what.contains("outside") || FileManager.default.fileExists(atPath: cache + "/victim.txt"), "\(what)")
                 _ = report
             }
         }
