@@ -13,9 +13,9 @@ import sys
 
 
 def git_log(repo, path):
-    """git log --follow for path, newest first, as [(id, author, date, copied)] where copied says the commit
+    """git log --follow for path, newest first, as [(id, author after .mailmap (%aN, as sopsite shows it), date, copied)] where copied says the commit
     made the file as a copy (status C) of a file that still exists."""
-    out = subprocess.run(["git", "-C", repo, "log", "--follow", "--format=@%H%x09%an%x09%aI", "--name-status", "--", path],
+    out = subprocess.run(["git", "-C", repo, "log", "--follow", "--format=@%H%x09%aN%x09%aI", "--name-status", "--", path],
                          capture_output=True, text=True, check=True).stdout
     commits = []
     for line in out.splitlines():

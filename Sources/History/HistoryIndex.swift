@@ -475,3 +475,16 @@ private struct Walker {
 }
 
 import Foundation
+
+extension HistoryIndex {
+    /// The index with each new path (a file moved in the working tree, not committed yet) given the history of the
+    /// path it was at HEAD (`renames`: new path → path at HEAD).
+    public func following(_ renames: [RepoPath: RepoPath]) -> HistoryIndex {
+        var documents = self.documents
+        for (new, old) in renames {
+            guard let history = documents[old] else { continue }
+            documents[new] = history
+        }
+        return HistoryIndex(head: head, commitCount: commitCount, documents: documents, reviewTrailers: reviewTrailers, isShallow: isShallow)
+    }
+}

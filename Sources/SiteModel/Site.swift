@@ -252,7 +252,9 @@ public struct Site: Sendable {
         for trailer in historyIndex.reviewTrailers {
             for id in trailer.ids { trailersByID[id, default: []].append(trailer) }
         }
-        for id in trailersByID.keys.sorted() where firstByID[id] == nil {
+        // While some file fails to load, the id may be its own: that file's error says what to fix (as a link to it is
+        // not reported as broken), and this warning would send the writer looking for a typo that is not there.
+        for id in trailersByID.keys.sorted() where firstByID[id] == nil && options.unloadable.isEmpty {
             for trailer in trailersByID[id] ?? [] {
                 diagnostics.append(.warning("review.unknown-id", "commit \(trailer.shortID) (\"\(trailer.subject)\") records a review of "
                                             + "\"\(id)\", which is not the id of any document",

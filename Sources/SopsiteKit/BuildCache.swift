@@ -57,6 +57,8 @@ struct BuildCache {
     }
 
     static let checksumPrefix = "sopsite-checksum "
+    /// The first line of the cache folder's `.gitignore`: also what marks a folder as a sopsite cache.
+    static let gitignore = "# written by sopsite: a build cache, never committed"
 
     /// A cache file's contents, nil when it is missing or its checksum line does not match (edited, damaged).
     func read(_ name: String) -> [UInt8]? {
@@ -113,7 +115,7 @@ struct BuildCache {
             let ignore = folder + "/.gitignore"
             if !manager.fileExists(atPath: ignore) {
                 // As pytest's cache does: Git never shows the cache as untracked.
-                try Data("# written by sopsite: a build cache, never committed\n*\n".utf8).write(to: URL(fileURLWithPath: ignore))
+                try Data((Self.gitignore + "\n*\n").utf8).write(to: URL(fileURLWithPath: ignore))
             }
             let temporary = folder + "/." + name + ".\(ProcessInfo.processInfo.processIdentifier)"
             try Data(Array((Self.checksumPrefix + Fingerprint.bulkChecksum(bytes) + "\n").utf8) + bytes).write(to: URL(fileURLWithPath: temporary))

@@ -30,7 +30,7 @@ extension BuildPipeline {
         }
         let contentRoot = request.content.map { RepoPath($0.split(separator: "/").filter { $0 != "." }.joined(separator: "/")) }
             ?? config.contentRoot
-        var output = absolute(request.output ?? "_site")
+        var output = request.output.map(absolute) ?? BuildPipeline.defaultOutput(repositoryPath: repositoryPath, isBare: false)
         if request.output == nil, let configured = config.output {
             output = absolute(configured.hasPrefix("/") ? configured : repositoryPath + "/" + configured)
         }

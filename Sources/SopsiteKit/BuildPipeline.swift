@@ -11,7 +11,7 @@ import SOPCore
 /// the previous site untouched.
 public enum BuildPipeline {
     /// Codes of problems with the command line or the machine rather than the content: the CLI exits 2 for them.
-    public static let usageCodes: Set<String> = ["output.unsafe", "cache.unsafe", "output.not-ours", "output.not-a-folder", "build.no-repository",
+    public static let usageCodes: Set<String> = ["output.unsafe", "cache.unsafe", "cache.not-ours", "output.not-ours", "output.not-a-folder", "build.no-repository",
                                                  "build.no-content", "theme.load"]
 
     /// Name of the marker file that says a folder was written by sopsite (and may be replaced by it).
@@ -58,6 +58,10 @@ public enum BuildPipeline {
 
         // A bare repository (a CI mirror) has no working tree: its files are read from HEAD.
         let source = SourceReader.open(repositoryPath: repositoryPath)
+        if request.output == nil {
+            outputPath = defaultOutput(repositoryPath: repositoryPath, isBare: source.isBare)
+            report.outputPath = outputPath
+        }
 
         // Configuration.
         let loadedConfig = source.siteConfig(content: request.content)
@@ -93,6 +97,11 @@ public enum BuildPipeline {
             .map(BuildCache.init(folder:))
         if let folder = cacheFolder?.folder, case .folder = request.cache,
            let problem = OutputGuard.checkCache(folder, output: outputPath, repository: repositoryPath, content: contentPath) {
+            report.diagnostics.append(problem)
+            return finish(report)
+        }
+        if let folder = cacheFolder?.folder, request.cache == .automatic, memory == nil,
+           let problem = OutputGuard.checkOutput(outputPath, againstDefaultCache: (folder as NSString).deletingLastPathComponent) {
             report.diagnostics.append(problem)
             return finish(report)
         }
@@ -156,7 +165,7 @@ public enum BuildPipeline {
         }
         clock.lap("read and load documents", into: &report)
 
-        let history: HistoryIndex
+        var history: HistoryIndex
         let (historyOutcome, historyDuration) = await historyResult
         report.timings.append(("history pass (alongside)", Double(historyDuration.components.seconds) + Double(historyDuration.components.attoseconds) / 1e18))
         switch historyOutcome {
@@ -184,10 +193,10 @@ public enum BuildPipeline {
         // Git's blob ids of the working copies: remembered by content checksum from earlier builds, else hashed (SHA-1
         // with collision detection over 10 MB at 2,000 SOPs took a tenth of a rebuild), on every processor.
         let blobIDs = BlobIDMemo.load(memory: renderMemory, cache: cacheFolder)
-        let loadedMemo = memo
+        let (loadedMemo, headHistory) = (memo, history)
         let workingBlobs = ParallelChunks.mapWaiting(tree.value.markdown) { files in
             files.map { file -> (checksum: String?, blob: String, hashed: Bool) in
-                guard history[file.path] != nil else { return (nil, "", false) }
+                guard headHistory[file.path] != nil else { return (nil, "", false) }
                 let checksum = loadedMemo.checksum(of: file.path)
                 if let checksum, let known = blobIDs.ids[checksum] { return (checksum, known, false) }
                 return (checksum, ObjectID.blob(hashing: file.bytes).hex, true)
@@ -212,6 +221,16 @@ public enum BuildPipeline {
                 }
             } else {
                 uncommitted.insert(file.path)
+            }
+        }
+        // A file moved or renamed but not committed yet (`git mv`, or a plain move, with the same bytes) keeps the
+        // history of the file it was at HEAD, flagged as uncommitted, as `git status` shows it as a rename: without
+        // this its page lost every revision and review until the commit.
+        if !request.committedOnly {
+            let pending = Self.pendingRenames(tree.value.markdown, history: history)
+            if !pending.isEmpty {
+                history = history.following(pending)
+                uncommitted.formUnion(pending.keys)
             }
         }
         var loaded = workingCopies
@@ -352,6 +371,31 @@ public enum BuildPipeline {
         var report = report
         report.diagnostics.sort()
         return report
+    }
+
+    /// Working files that are not at HEAD but hold exactly the bytes of a file at HEAD that is no longer in the working
+    /// tree (a move not committed yet): new path → path at HEAD. Only exact copies (git would also pair edited files by
+    /// similarity); each file at HEAD is paired once, in path order.
+    static func pendingRenames(_ files: [SourceFile], history: HistoryIndex) -> [RepoPath: RepoPath] {
+        let present = Set(files.map(\.path))
+        let gone = history.paths.filter { !present.contains($0) }
+        guard !gone.isEmpty else { return [:] }
+        var byBlob: [String: [RepoPath]] = [:]
+        for path in gone { if let blob = history[path]?.headBlob { byBlob[blob, default: []].append(path) } }
+        var renames: [RepoPath: RepoPath] = [:]
+        for file in files.sorted(by: { $0.path < $1.path }) where history[file.path] == nil {
+            let blob = ObjectID.blob(hashing: file.bytes).hex
+            guard var candidates = byBlob[blob], !candidates.isEmpty else { continue }
+            renames[file.path] = candidates.removeFirst()
+            byBlob[blob] = candidates
+        }
+        return renames
+    }
+
+    /// Where a site goes when neither `--out` nor `output:` says: `_site` at the top of the repository (as the cache
+    /// goes into it, whatever the working folder), or in the working folder for a bare repository (a CI mirror).
+    static func defaultOutput(repositoryPath: String, isBare: Bool) -> String {
+        isBare ? absolute("_site") : repositoryPath + "/_site"
     }
 
     /// Resolves a user-given path against the working folder and removes `.`/`..` and trailing slashes.

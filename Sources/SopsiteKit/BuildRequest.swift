@@ -7,7 +7,7 @@ public struct BuildRequest: Sendable {
     /// Content folder relative to the repository; nil: `content:` from `sopsite.yml`, else `content`.
     public var content: String?
     /// Output folder; relative paths are relative to the working folder; nil: `output:` in sopsite.yml (relative to
-    /// the repository), else `_site` in the working folder.
+    /// the repository), else `_site` at the top of the repository (in the working folder for a bare repository).
     public var output: String?
     /// The day review status is judged on (the one clock read of a run, made by the CLI).
     public var now: NowSetting

@@ -65,7 +65,7 @@ public enum HistoryLog {
             .map(BuildCache.init(folder:))
         // The same folder as `build` would accept: checked against the output folder a build would write.
         let outputPath = config.output.map { BuildPipeline.absolute($0.hasPrefix("/") ? $0 : repositoryPath + "/" + $0) }
-            ?? BuildPipeline.absolute("_site")
+            ?? BuildPipeline.defaultOutput(repositoryPath: repositoryPath, isBare: source.isBare)
         if let folder = cacheFolder?.folder, case .folder = request.cache,
            let problem = OutputGuard.checkCache(folder, output: outputPath, repository: repositoryPath, content: contentPath) {
             report.diagnostics.append(problem)

@@ -58,9 +58,28 @@ enum OutputGuard {
         } else if isInside(cache, real(output)) || isInside(real(output), cache) {
             reason = "it overlaps the output folder, so cache files would be published"
         }
-        return reason.map {
-            .error("cache.unsafe", "refusing to keep the build cache in \(cache): \($0)", at: SourceLocation(RepoPath("")),
-                   fix: "leave --cache out (the default is .build-sopsite/cache in the repository) or name a folder of its own")
+        if let reason {
+            return .error("cache.unsafe", "refusing to keep the build cache in \(cache): \(reason)", at: SourceLocation(RepoPath("")),
+                          fix: "leave --cache out (the default is .build-sopsite/cache in the repository) or name a folder of its own")
         }
+        // A folder of other files is not taken over: the cache replaces and removes what it keeps there (site-spare/).
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? []
+        let marker = FileManager.default.contents(atPath: cache + "/.gitignore").map { String(decoding: $0, as: UTF8.self) } ?? ""
+        if !entries.isEmpty, !marker.hasPrefix(BuildCache.gitignore) {
+            return .error("cache.not-ours", "\(cache) is not empty and is not a sopsite build cache", at: SourceLocation(RepoPath("")),
+                          fix: "name an empty or new folder for --cache, or leave it out (the default is .build-sopsite/cache in the repository)")
+        }
+        return nil
+    }
+
+    /// Refuses an output folder that overlaps the default cache's folder (`.build-sopsite/` in the repository): the
+    /// cache would be published, and wiped by every build.
+    static func checkOutput(_ output: String, againstDefaultCache folder: String) -> Diagnostic? {
+        let real = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
+        func isInside(_ child: String, _ parent: String) -> Bool { child == parent || child.hasPrefix(parent == "/" ? "/" : parent + "/") }
+        let (output, folder) = (real(output), real(folder))
+        guard isInside(output, folder) || isInside(folder, output) else { return nil }
+        return .error("output.unsafe", "the output folder \(output) overlaps \(folder), where builds keep their cache", at: SourceLocation(RepoPath("")),
+                      fix: "choose an output folder outside it, such as _site at the top of the repository")
     }
 }

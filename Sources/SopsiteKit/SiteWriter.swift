@@ -32,7 +32,7 @@ enum SiteWriter {
     /// arrive in batches, from several tasks at once, and are written at once so that a large site is never held in
     /// memory whole; `commit` swaps it in, `abandon` removes it.
     final class Staging: @unchecked Sendable {
-        // @unchecked: the mutable state (`folders`, `produced`, `failure`, `written`) is only touched under `lock`;
+        // @unchecked: the mutable state (`folders`, `produced`, `failure`, `rewritten`, `touchedFiles`, `touchedFolders`) is only touched under `lock`;
         // the rest is immutable.
         let output: String
         let path: String
@@ -45,15 +45,14 @@ enum SiteWriter {
         private var folders: Set<String>
         private var produced: Set<String> = []
         private var failure: Error?
-        private var written = 0
         private var rewritten = 0
         /// In a recycled spare: files replaced or removed, and folders that gained or lost an entry (relative paths),
         /// so that the new site's inventory is the spare's recorded one with only these taken again.
         private var touchedFiles: Set<String> = []
         private var touchedFolders: Set<String> = [""]
 
-        /// Files written or reused so far.
-        var filesWritten: Int { lock.withLock { written } }
+        /// The site's files so far, written or reused (each once, however often it was tried).
+        var filesWritten: Int { lock.withLock { produced.count } }
         /// Files whose bytes had to be written (the others were the previous site's, linked or kept).
         var filesRewritten: Int { lock.withLock { rewritten } }
         /// True when the build updates the cache's spare site instead of a fresh folder.
@@ -96,7 +95,6 @@ enum SiteWriter {
                     if let recycled {
                         // The spare already holds these bytes (it was checked to be as recorded): nothing to do.
                         if let kept = recycled.files[file.path], kept.size == Int64(file.bytes.count), SiteWriter.holds(target, file.bytes) {
-                            lock.withLock { written += 1 }
                             continue
                         }
                         if recycled.folders[file.path] != nil { removeFolder(target) }
@@ -109,7 +107,6 @@ enum SiteWriter {
                         try SiteWriter.writeFile(file.bytes, to: target)
                         lock.withLock { rewritten += 1 }
                     }
-                    lock.withLock { written += 1 }
                 } catch {
                     lock.withLock { if failure == nil { failure = error } }
                 }
@@ -125,10 +122,7 @@ enum SiteWriter {
             guard files.allSatisfy({ SiteWriter.isPlainRelative($0.path) }) else { return false }
             lock.withLock { produced.formUnion(files.map(\.path)) }
             for (relative, identity) in files {
-                if let recycled, recycled.files[relative] == identity {
-                    lock.withLock { written += 1 }
-                    continue
-                }
+                if let recycled, recycled.files[relative] == identity { continue }
                 let target = path + "/" + relative
                 guard SiteInventory.identity(at: output + "/" + relative, folder: false) == identity else { return false }
                 if recycled?.folders[relative] != nil { removeFolder(target) }
@@ -136,7 +130,6 @@ enum SiteWriter {
                 if recycled != nil { touch(file: relative) }
                 unlink(target)
                 guard Foundation.link(output + "/" + relative, target) == 0 else { return false }
-                lock.withLock { written += 1 }
             }
             return true
         }

@@ -20,7 +20,7 @@ struct BuildCommand: AsyncParsableCommand {
 
     @OptionGroup var source: SourceOptions
 
-    @Option(help: "The output folder (default: output: in sopsite.yml, else _site).")
+    @Option(help: "The output folder (default: output: in sopsite.yml, else _site at the top of the repository).")
     var out: String?
 
     @Option(name: .customLong("base-url"), help: "The URL the site is published at, e.g. https://sops.example.com/.")
@@ -67,10 +67,11 @@ struct BuildCommand: AsyncParsableCommand {
         let errors = report.diagnostics.filter { $0.severity == .error }.count
         let warnings = report.diagnostics.count - errors
         if report.succeeded {
-            print("Built \(report.pages) SOPs in \(report.processes) processes from \(report.commitsWalked) commits into \(report.outputPath): "
-                  + "\(report.overdue) overdue, \(report.dueSoon) due soon as of \(report.now?.iso ?? "?")"
-                  + (warnings > 0 ? ", \(warnings) warning\(warnings == 1 ? "" : "s")" : "")
-                  + (report.reusedSOPs > 0 ? "; \(report.reusedSOPs) SOPs unchanged, reused from the cache, \(report.filesRewritten) of \(report.filesWritten) files written" : "")
+            print("Built \(plural(report.pages, "SOP")) in \(plural(report.processes, "process")) from \(plural(report.commitsWalked, "commit")) "
+                  + "into \(report.outputPath): \(report.overdue) overdue, \(report.dueSoon) due soon as of \(report.now?.iso ?? "?")"
+                  + (warnings > 0 ? ", \(plural(warnings, "warning"))" : "")
+                  + (report.reusedSOPs > 0 ? "; \(plural(report.reusedSOPs, "SOP")) unchanged, reused from the cache, "
+                     + "\(report.filesRewritten) of the site's \(plural(report.filesWritten, "file")) written" : "")
                   + String(format: " (%.2f s)", seconds))
         } else {
             let isUsageProblem = report.diagnostics.contains { $0.severity == .error && BuildPipeline.usageCodes.contains($0.code) }
@@ -78,4 +79,9 @@ struct BuildCommand: AsyncParsableCommand {
             throw ExitCode(isUsageProblem ? ExitStatus.usage.rawValue : ExitStatus.problems.rawValue)
         }
     }
+}
+
+/// "1 SOP", "2 SOPs", "2 processes".
+func plural(_ count: Int, _ word: String) -> String {
+    "\(count) \(word)\(count == 1 ? "" : word.hasSuffix("s") ? "es" : "s")"
 }

@@ -50,7 +50,7 @@ struct CheckCommand: AsyncParsableCommand {
         switch format {
         case .text:
             for diagnostic in report.diagnostics { print(diagnostic.description) }
-            print("Checked \(report.pages) SOPs as of \(report.now?.iso ?? "?"): \(errors.count) problem\(errors.count == 1 ? "" : "s"), "
+            print("Checked \(plural(report.pages, "SOP")) as of \(report.now?.iso ?? "?"): \(errors.count) problem\(errors.count == 1 ? "" : "s"), "
                   + "\(report.diagnostics.count - errors.count) warning\(report.diagnostics.count - errors.count == 1 ? "" : "s")")
         case .json:
             print(CheckOutput.json(report))

@@ -46,6 +46,13 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // The port is tried before the first build, which takes seconds on a large repository: a port in use fails at
+        // once. (The server binds it again after the build; a race with another program in between fails as before.)
+        if port != 0, let reason = Self.bindProblem(host: host, port: port) {
+            FileHandle.standardError.write(Data("error: cannot serve on \(host):\(port): \(reason)\n".utf8))
+            FileHandle.standardError.write(Data("Is another server using the port? Pass --port with another one (or 0 for any free port).\n".utf8))
+            throw ExitCode(ExitStatus.usage.rawValue)
+        }
         var request = BuildRequest(repository: source.repo, content: source.content, output: nil, now: source.nowSetting(),
                                    themeOverride: theme, includeDrafts: source.drafts, committedOnly: source.committedOnly)
         request.allowShallow = source.allowShallow
@@ -72,6 +79,26 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usage.rawValue)
         }
         print("Stopped.")
+    }
+}
+
+extension ServeCommand {
+    /// Why `host:port` cannot be listened on now (the system's words, e.g. "address already in use"); nil when a
+    /// socket binds to it (it is closed again at once). Bound with SO_REUSEADDR, as the server binds.
+    static func bindProblem(host: String, port: Int) -> String? {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_flags = AI_PASSIVE
+        var found: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &found) == 0, let address = found else { return nil }
+        defer { freeaddrinfo(found) }
+        let descriptor = socket(address.pointee.ai_family, address.pointee.ai_socktype, address.pointee.ai_protocol)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var yes: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        guard bind(descriptor, address.pointee.ai_addr, address.pointee.ai_addrlen) != 0 else { return nil }
+        return String(cString: strerror(errno)).lowercased()
     }
 }
 
@@ -123,7 +150,6 @@ private final class ServePrinter: @unchecked Sendable {
         let errors = report.diagnostics.filter { $0.severity == .error }.count
         let warnings = report.diagnostics.count - errors
         let time = String(format: "%.2f s", build.seconds)
-        let plural = { (count: Int, word: String) in "\(count) \(word)\(count == 1 ? "" : word.hasSuffix("s") ? "es" : "s")" }
         if let first = changed.first {
             let shown = first.hasPrefix(repositoryRoot + "/") ? String(first.dropFirst(repositoryRoot.count + 1)) : first
             print(shown + (changed.count > 1 ? " and \(changed.count - 1) more" : "") + " changed. ", terminator: "")

@@ -159,6 +159,17 @@ import TestSupport
         #expect(index.contains("\"id\":\"SOP-CS-001\""))
     }
 
+    @Test("without --out or output:, the site goes to _site at the top of the repository, whatever the working folder")
+    func defaultOutputInRepository() async throws {
+        let repo = try GitFixture()
+        try repo.commit("Add", by: .alice, at: "2025-01-06T09:00:00+01:00", write: ["content/refund.md": "---\nid: SOP-1\ntitle: Refund\n---\n1. Refund.\n"])
+        #expect(FileManager.default.currentDirectoryPath != repo.path)
+        let report = await BuildPipeline.run(BuildRequest(repository: repo.path, content: "content", output: nil, now: .day(Day(2025, 6, 1))))
+        #expect(report.succeeded, "\(report.diagnostics)")
+        #expect(report.outputPath == repo.path + "/_site")
+        #expect(FileManager.default.fileExists(atPath: repo.path + "/_site/index.html"))
+    }
+
     @Test("same commit and same --now give a byte-identical site")
     func deterministic() async throws {
         let repo = try storyRepository()

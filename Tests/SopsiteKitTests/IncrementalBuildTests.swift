@@ -107,6 +107,20 @@ import TestSupport
         report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "mailmap")
         #expect(try String(contentsOfFile: site + "/api/pages.json", encoding: .utf8).contains("Carol Chen-Moreau"))
 
+        // A file moved but not committed yet (same bytes) keeps its history, flagged as uncommitted; moved back, all is
+        // as before.
+        let backup = repo.path + "/content/it/backup.md", moved = repo.path + "/content/it/restore-backup.md"
+        try FileManager.default.moveItem(atPath: backup, toPath: moved)
+        report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "uncommitted move")
+        let pagesData = try Data(contentsOf: URL(fileURLWithPath: site + "/api/pages.json"))
+        let entries = try #require(try JSONSerialization.jsonObject(with: pagesData) as? [[String: Any]])
+        let movedPage = try #require(entries.first { $0["id"] as? String == "SOP-IT-001" })
+        #expect(movedPage["source_path"] as? String == "content/it/restore-backup.md")
+        #expect(movedPage["commits"] as? Int == 3 && movedPage["uncommitted"] as? Bool == true && movedPage["created"] is [String: Any],
+                "\(movedPage)")
+        try FileManager.default.moveItem(atPath: moved, toPath: backup)
+        report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "moved back")
+
         // A hand-edited output page is not trusted: it is rendered again.
         report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "settled")
         let page = try #require(FileManager.default.enumerator(atPath: site)?.allObjects.compactMap { $0 as? String }
@@ -273,6 +287,28 @@ import TestSupport
             #expect(!FileManager.default.fileExists(atPath: out.path + "/site"))
         }
         #expect(BuildPipeline.usageCodes.contains("cache.unsafe"))
+
+        // An output folder over the default cache (.build-sopsite/ in the repository) would publish it and wipe it.
+        for output in [repo.path + "/.build-sopsite", repo.path + "/.build-sopsite/cache"] {
+            var request = BuildRequest(repository: repo.path, content: "content", output: output, now: now, force: true)
+            request.cache = .automatic
+            let report = await BuildPipeline.run(request)
+            #expect(report.diagnostics.map(\.code) == ["output.unsafe"], "\(output): \(report.diagnostics)")
+            #expect(!FileManager.default.fileExists(atPath: output + "/index.html"))
+        }
+
+        // A folder of someone else's files is not taken over as a cache (the cache removes what it keeps there).
+        let theirs = try TemporaryDirectory(prefix: "sopsite-theirs")
+        try theirs.write("site-spare/keep.txt", "mine\n")
+        for _ in 1...2 {
+            let report = await build(repo, into: out.path + "/site", cache: theirs.path)
+            #expect(report.diagnostics.map(\.code) == ["cache.not-ours"], "\(report.diagnostics)")
+        }
+        #expect(try String(contentsOfFile: theirs.path + "/site-spare/keep.txt", encoding: .utf8) == "mine\n")
+        #expect(BuildPipeline.usageCodes.contains("cache.not-ours"))
+        // An empty folder, or one sopsite's cache already holds, is taken.
+        let empty = try TemporaryDirectory(prefix: "sopsite-empty-cache")
+        for _ in 1...2 { #expect(await build(repo, into: out.path + "/site", cache: empty.path).succeeded) }
     }
 
     @Test("a link to a file that fails to load is not reported again as broken: the file's own error says what to fix")

@@ -65,6 +65,18 @@ import TestSupport
         #expect(html.contains("review recorded in a commit"))
     }
 
+    @Test("while the file holding a reviewed id fails to load, only its own error is reported, not an unknown-id warning")
+    func trailerForUnloadableFile() async throws {
+        let repo = try GitFixture()
+        try repo.commit("add", by: .alice, at: "2024-01-10T09:00:00+00:00",
+                        write: ["refund.md": "---\nid: SOP-CS-001\ntitle: Refund\nowner: dana\n---\n1. Check.\n"])
+        try repo.commit("Review refunds\n\nReviewed: SOP-CS-001", by: .bob, at: "2024-06-20T11:00:00+02:00", write: ["log.txt": "x\n"])
+        try repo.directory.write("refund.md", "---\nid: SOP-CS-001\ntitle: Refund\nowner: [dana\n---\n1. Check.\n")
+        let (report, _, _) = try await build(repo, now: "2024-08-01")
+        #expect(report.diagnostics.contains { $0.severity == .error && $0.location.path.value == "refund.md" })
+        #expect(!report.diagnostics.contains { $0.code == "review.unknown-id" }, "\(report.diagnostics.map(\.code))")
+    }
+
     @Test("interval inheritance: own, process, criticality (own, then process's), site default — each explained")
     func intervalInheritance() async throws {
         let repo = try GitFixture()
