@@ -104,6 +104,15 @@ public struct RenderKey: Sendable {
         return Self.sitePrefix + fingerprint.hex
     }
 
+    /// The key of `api/pages.json`: the site group's, and which SOPs have uncommitted edits (the one thing it shows
+    /// that the site's own pages do not).
+    public func pagesAPIKey(_ site: Site, siteKey: String) -> String {
+        var fingerprint = Fingerprint()
+        fingerprint.add(siteKey)
+        for page in site.pages { fingerprint.add(page.hasUncommittedChanges ? 1 : 0) }
+        return Self.sitePrefix + "api-" + fingerprint.hex
+    }
+
     /// Every stored property of the SOP but its body, field by field: reflection (`Canonical`) was a quarter of a rebuild.
     /// `RenderKeyTests` lists the stored properties of each type through `Mirror`, so a property added later and not
     /// added here fails a test instead of leaving pages stale.

@@ -58,9 +58,10 @@ public struct SiteRenderer: Sendable {
         }
         let library = try await parsedLibrary.get()
         // The site's own pages do not depend on the SOP pages: they are made (or reused) while the SOP chunks render.
-        async let ownPart = siteOwnPart(site, library: library, navigation: navigation, cache: cache, key: siteKey)
-        // Made every time (it shows which SOPs have uncommitted edits; written by hand, it costs little).
-        async let pagesAPI = PagesAPI.build(site)
+        // api/pages.json shows which SOPs have uncommitted edits, which the site group leaves out: it has a key of its own.
+        let (ownKey, apiKey) = (siteKey, keys.flatMap { keys in siteKey.map { keys.pagesAPIKey(site, siteKey: $0) } })
+        async let ownPart = siteOwnPart(site, library: library, navigation: navigation, cache: cache, key: ownKey)
+        async let pagesAPI = pagesAPIPart(site, cache: cache, key: apiKey)
 
         // SOP pages and their earlier revisions: the bulk of the work.
         let chunks = max(1, (site.pages.count + Self.sopsPerChunk - 1) / Self.sopsPerChunk)
@@ -119,7 +120,7 @@ public struct SiteRenderer: Sendable {
             searchEntries += chunk.searchEntries
         }
         files += SearchIndex.build(site, entries: searchEntries)
-        files.append(OutputFile(path: "api/pages.json", bytes: await pagesAPI))
+        files += await pagesAPI
         for (name, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) {
             files.append(OutputFile(path: "assets/" + name, bytes: bytes))
         }
@@ -128,6 +129,15 @@ public struct SiteRenderer: Sendable {
             files = []
         }
         return Diagnosed(files.sorted { $0.path < $1.path }, diagnostics: diagnostics.sorted())
+    }
+
+    /// `api/pages.json`: reused under `key` when the cache has it, else made (the files to emit: none when reused
+    /// in place).
+    private func pagesAPIPart(_ site: Site, cache: (any RenderCache)?, key: String?) -> [OutputFile] {
+        if let cache, let key, let reused = cache.reuse(key: key) { return reused.files }
+        let file = OutputFile(path: "api/pages.json", bytes: PagesAPI.build(site))
+        if let cache, let key { cache.keep(key: key, RenderedPages(entries: [], diagnostics: [], paths: [file.path]), files: [file]) }
+        return [file]
     }
 
     /// The site's own pages (process pages, home, lists, dashboard, review outputs) with the processes' search

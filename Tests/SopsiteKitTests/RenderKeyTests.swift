@@ -56,11 +56,13 @@ import TestSupport
         // @unchecked: both are only touched under `lock`.
         let lock = NSLock()
         var key = ""
+        var apiKey = ""
         var files: [String: [UInt8]] = [:]
 
         func reuse(key: String) -> (pages: RenderedPages, files: [OutputFile])? { nil }
         func keep(key: String, _ rendered: RenderedPages, files: [OutputFile]) {
             guard key.hasPrefix(RenderKey.sitePrefix) else { return }
+            if key.hasPrefix(RenderKey.sitePrefix + "api-") { return lock.withLock { apiKey = key } }
             lock.withLock {
                 self.key = key
                 self.files = Dictionary(uniqueKeysWithValues: files.map { ($0.path, $0.bytes) })
@@ -106,6 +108,9 @@ import TestSupport
         #expect(otherBody.files == committed.files)
         #expect(edited.key == committed.key, "an uncommitted edit leaves the site's own pages as they are")
         #expect(edited.files == committed.files)
+        // api/pages.json shows the flag: its key moves with it, and only with it.
+        #expect(otherBody.apiKey == committed.apiKey && !committed.apiKey.isEmpty)
+        #expect(edited.apiKey != committed.apiKey)
         #expect(otherTitle.key != committed.key)
         #expect(otherTitle.files["index.html"] != committed.files["index.html"] || otherTitle.files["support/index.html"] != committed.files["support/index.html"])
     }
