@@ -175,41 +175,19 @@ public enum SearchIndex {
         /// character) is read by characters, as `characterSteps` does.
         static func steps(inMarkdown markdown: String) -> [String] {
             var steps: [String] = []
-            var markdown = markdown
-            markdown.withUTF8 { bytes in
-                func step(_ start: Int, _ end: Int) {
-                    var p = start
-                    while p < end, bytes[p] == 0x20 || bytes[p] == 0x09 { p += 1 }
-                    let digitsStart = p
-                    while p < end, bytes[p] >= 0x30, bytes[p] <= 0x39 { p += 1 }
-                    guard (1...3).contains(p - digitsStart), p + 1 < end, bytes[p] == 0x2E || bytes[p] == 0x29, bytes[p + 1] == 0x20
-                    else { return }
-                    if p + 2 < end, bytes[p + 2] >= 0x80 {
-                        steps += characterSteps(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
-                    } else {
-                        steps.append(removingLinkTargets(String(decoding: UnsafeBufferPointer(rebasing: bytes[(p + 2)..<end]), as: UTF8.self)))
-                    }
+            for line in lines(of: markdown) {
+                let bytes = Array(line.utf8)
+                var p = 0
+                while p < bytes.count, bytes[p] == 0x20 || bytes[p] == 0x09 { p += 1 }
+                let digitsStart = p
+                while p < bytes.count, bytes[p] >= 0x30, bytes[p] <= 0x39 { p += 1 }
+                guard (1...3).contains(p - digitsStart), p + 1 < bytes.count, bytes[p] == 0x2E || bytes[p] == 0x29, bytes[p + 1] == 0x20
+                else { continue }
+                if p + 2 < bytes.count, bytes[p + 2] >= 0x80 {
+                    steps += characterSteps(String(line))
+                } else {
+                    steps.append(removingLinkTargets(String(decoding: bytes[(p + 2)...], as: UTF8.self)))
                 }
-                var lineStart = 0, index = 0
-                while index < bytes.count {
-                    let byte = bytes[index]
-                    var width = 0
-                    if byte >= 0x0A && byte <= 0x0D {
-                        width = 1
-                    } else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0x85 {
-                        width = 2
-                    } else if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {
-                        width = 3
-                    }
-                    if width > 0 {
-                        if index > lineStart { step(lineStart, index) }
-                        index += width
-                        lineStart = index
-                    } else {
-                        index += 1
-                    }
-                }
-                if bytes.count > lineStart { step(lineStart, bytes.count) }
             }
             return steps
         }
