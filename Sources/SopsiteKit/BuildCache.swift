@@ -139,10 +139,8 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
 
         /// The regular file at `folder/path` as it is now; nil when there is none.
         static func current(_ path: String, in folder: String) -> StoredFile? {
-            var info = stat()
-            guard lstat(folder + "/" + path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-            return StoredFile(path: path, inode: UInt64(info.st_ino), size: Int64(info.st_size),
-                              modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+            SiteInventory.identity(at: folder + "/" + path, folder: false)
+                .map { StoredFile(path: path, inode: $0.inode, size: $0.size, modified: $0.modified) }
         }
     }
 

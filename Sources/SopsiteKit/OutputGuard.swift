@@ -8,9 +8,7 @@ enum OutputGuard {
     static func check(output: String, repository: String, gitDirectory: String?, content: String, force: Bool) -> Diagnostic? {
         let here = SourceLocation(RepoPath(""))
         let home = FileManager.default.homeDirectoryForCurrentUser.standardizedFileURL.path
-        let real = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
         let output = real(output)
-        func isInside(_ child: String, _ parent: String) -> Bool { child == parent || child.hasPrefix(parent == "/" ? "/" : parent + "/") }
         // $HOME as set for this process too: CI containers set it to a folder other than the account's (/github/home).
         let homes = [home] + (ProcessInfo.processInfo.environment["HOME"].map { [$0] } ?? [])
         if output == "/" || homes.contains(where: { !$0.isEmpty && isInside(real($0), output) }) {
@@ -44,8 +42,6 @@ enum OutputGuard {
     /// it), a parent of any of these, `/` and the home folder. A cache folder gets a `.gitignore` of `*`, which in
     /// the content folder would hide every new SOP from Git.
     static func checkCache(_ cache: String, output: String, repository: String, content: String) -> Diagnostic? {
-        let real = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
-        func isInside(_ child: String, _ parent: String) -> Bool { child == parent || child.hasPrefix(parent == "/" ? "/" : parent + "/") }
         let cache = real(cache)
         let home = FileManager.default.homeDirectoryForCurrentUser.standardizedFileURL.path
         var reason: String?
@@ -75,11 +71,17 @@ enum OutputGuard {
     /// Refuses an output folder that overlaps the default cache's folder (`.build-sopsite/` in the repository): the
     /// cache would be published, and wiped by every build.
     static func checkOutput(_ output: String, againstDefaultCache folder: String) -> Diagnostic? {
-        let real = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
-        func isInside(_ child: String, _ parent: String) -> Bool { child == parent || child.hasPrefix(parent == "/" ? "/" : parent + "/") }
         let (output, folder) = (real(output), real(folder))
         guard isInside(output, folder) || isInside(folder, output) else { return nil }
         return .error("output.unsafe", "the output folder \(output) overlaps \(folder), where builds keep their cache", at: SourceLocation(RepoPath("")),
                       fix: "choose an output folder outside it, such as _site at the top of the repository")
+    }
+
+    /// The path with symbolic links resolved: a link must not lead a check around.
+    private static func real(_ path: String) -> String { URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
+
+    /// True when `child` is `parent` or inside it.
+    private static func isInside(_ child: String, _ parent: String) -> Bool {
+        child == parent || child.hasPrefix(parent == "/" ? "/" : parent + "/")
     }
 }
