@@ -24,7 +24,7 @@ public struct SiteConfig: Sendable {
     public var ignoreRevsFile = RepoPath(".git-blame-ignore-revs")
     /// Pass raw HTML in Markdown through (off: it is omitted, and dangerous URLs are emptied).
     public var allowRawHTML = false
-    /// Publish every earlier revision of every SOP at `/sop/<id>/rev/<n>/` (`revision_pages:`, default true).
+    /// Publish every earlier revision of every SOP at `/sop/<id>/rev/<n>.html` (`revision_pages:`, default true).
     public var revisionPages = true
     /// Repository-relative owners file; nil: `owners.yml` in the content folder, else at the repository root.
     public var ownersFile: RepoPath?

@@ -34,7 +34,7 @@ public struct SiteRenderer: Sendable {
     /// depend on scheduling.
     /// - Parameters:
     ///   - revisionTexts: where the texts of earlier revisions come from; nil publishes no revision pages
-    ///     (`/sop/<id>/rev/<n>/`).
+    ///     (`/sop/<id>/rev/<n>.html`).
     ///   - sink: when given, every file goes to it as soon as its chunk is done and the returned list is empty, so a
     ///     large site is never held in memory whole (peak memory stays flat in the number of pages).
     /// - Returns: the files (none with a sink), and warnings for links that point at nothing the site publishes
@@ -289,7 +289,8 @@ public struct SiteRenderer: Sendable {
 
     /// Relative path from a page's folder to the site root.
     static func root(from permalink: String) -> String {
-        let depth = permalink.split(separator: "/").count
+        // A file URL (a revision page, `/sop/x/rev/3.html`) is as deep as its folder.
+        let depth = permalink.split(separator: "/").count - (permalink.hasSuffix("/") || permalink.isEmpty ? 0 : 1)
         return depth == 0 ? "./" : String(repeating: "../", count: depth)
     }
 

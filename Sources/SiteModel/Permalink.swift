@@ -37,12 +37,15 @@ public enum Permalink {
         return parts.isEmpty ? "/" : "/" + parts.joined(separator: "/") + "/"
     }
 
-    /// A relative URL from the page at `from` (a folder URL ending in `/`) to `to` (a page or file URL), so the site
-    /// works under any base path and from disk.
+    /// A relative URL from the page at `from` (a folder URL ending in `/`, or a file URL such as a revision page's
+    /// `/sop/x/rev/3.html`, which links from its folder) to `to` (a page or file URL), so the site works under any base
+    /// path and from disk.
     public static func relative(from: String, to: String) -> String {
         // On bytes: this runs for every link and every navigation entry of every page.
         let fromBytes = Array(from.utf8), toBytes = Array(to.utf8)
-        let fromParts = segments(fromBytes), toParts = segments(toBytes)
+        var fromParts = segments(fromBytes)
+        let toParts = segments(toBytes)
+        if fromBytes.last != UInt8(ascii: "/"), !fromParts.isEmpty { fromParts.removeLast() }
         let isFolder = toBytes.last == UInt8(ascii: "/")
         var common = 0
         while common < fromParts.count, common < toParts.count - (isFolder ? 0 : 1),

@@ -96,9 +96,13 @@ struct ContentTree {
                 let childRelative = relative.isEmpty ? name : relative + "/" + name
                 let path = repoPath(childRelative)
                 if skipping.contains(where: { full == $0 || full.hasPrefix($0 + ".sopsite-") }) { continue }
-                guard let attributes = try? manager.attributesOfItem(atPath: full), let type = attributes[.type] as? FileAttributeType else { continue }
+                // One lstat per entry (and a stat of a link's target): FileManager's attributes looked up the owner's
+                // account name for every file.
+                var info = stat()
+                guard lstat(full, &info) == 0 else { continue }
+                let isLink = info.st_mode & S_IFMT == S_IFLNK
                 var target = full
-                if type == .typeSymbolicLink {
+                if isLink {
                     let resolved = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
                     guard resolved == realBase || resolved.hasPrefix(realBase + "/") else {
                         diagnostics.append(.warning("content.symlink-outside", "this symbolic link leads outside the content folder; it is not read or published",
@@ -106,14 +110,13 @@ struct ContentTree {
                         continue
                     }
                     target = resolved
+                    guard stat(target, &info) == 0 else { continue }
                 }
-                var isFolder: ObjCBool = false
-                guard manager.fileExists(atPath: target, isDirectory: &isFolder) else { continue }
-                if isFolder.boolValue {
-                    if type == .typeSymbolicLink { continue }  // a linked folder inside the content is already visited directly
+                if info.st_mode & S_IFMT == S_IFDIR {
+                    if isLink { continue }  // a linked folder inside the content is already visited directly
                     // A submodule (or any repository inside this one) has its own history, which this repository's
                     // history cannot date: its files would be published as never committed.
-                    if manager.fileExists(atPath: full + "/.git") {
+                    if access(full + "/.git", F_OK) == 0 {
                         diagnostics.append(.warning("content.submodule", "this folder is a separate Git repository (a submodule); its files are not published",
                                                     at: SourceLocation(path), fix: "copy the SOPs into the content folder, or move the submodule out of it"))
                         continue
@@ -122,17 +125,16 @@ struct ContentTree {
                     continue
                 }
                 // Reading a named pipe or a device would block or never end; only regular files are documents.
-                let targetType = type == .typeSymbolicLink ? (try? manager.attributesOfItem(atPath: target))?[.type] as? FileAttributeType : type
-                guard targetType == .typeRegular else {
+                guard info.st_mode & S_IFMT == S_IFREG else {
                     diagnostics.append(.warning("content.not-a-file", "this is not a regular file; it is not read or published",
                                                 at: SourceLocation(path), fix: "remove it from the content folder"))
                     continue
                 }
-                guard let data = manager.contents(atPath: target) else {
+                guard let data = SourceReader.contents(atPath: target) else {
                     diagnostics.append(.warning("content.unreadable", "cannot read this file", at: SourceLocation(path)))
                     continue
                 }
-                let file = SourceFile(path: path, bytes: Array(data))
+                let file = SourceFile(path: path, bytes: data)
                 let lower = name.lowercased()
                 if relative.isEmpty, contentRoot.value.isEmpty, repositoryDocuments.contains(lower) { continue }
                 if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") {

@@ -38,6 +38,9 @@ import Testing
         ("/a/b/", "/c/d/", "../../c/d/"), ("/a/b/", "/a/c/", "../c/"), ("/", "/a/", "a/"), ("/a/b/", "/a/img/x.svg", "../img/x.svg"),
         ("/a/", "/procédures/redémarrage/", "../proc%C3%A9dures/red%C3%A9marrage/"),
         ("/a/b/", "/a/b/", "./"), ("/a/b/", "/", "../../"), ("/", "/", "./"), ("/a//b/", "/a/x.png", "../x.png"),
+        // From a file URL (a revision page): links go from its folder.
+        ("/sop/x/rev/3.html", "/a/b/", "../../../a/b/"), ("/sop/x/rev/3.html", "/sop/x/rev/2.html", "2.html"),
+        ("/sop/x/rev/3.html", "/", "../../../"),
     ])
     func relativeLinks(from: String, to: String, expected: String) {
         #expect(Permalink.relative(from: from, to: to) == expected)

@@ -126,7 +126,7 @@ import TestSupport
 
 /// Earlier revisions stay readable, from Git blobs.
 @Suite struct RevisionPageTests {
-    @Test("every revision is published at /sop/<id>/rev/<n>/ from its blob, older ones watermarked, each with a diff")
+    @Test("every revision is published at /sop/<id>/rev/<n>.html from its blob, older ones watermarked, each with a diff")
     func revisionPages() async throws {
         let repo = try GitFixture()
         try repo.commit("add", by: .alice, at: "2025-01-10T09:00:00+00:00",
@@ -140,16 +140,20 @@ import TestSupport
         let out = try TemporaryDirectory(prefix: "sopsite-out")
         let report = await BuildPipeline.run(BuildRequest(repository: repo.path, content: ".", output: out.path + "/site", now: .day(Day(2025, 4, 1))))
         #expect(report.succeeded, "\(report.diagnostics)")
-        let first = try String(contentsOfFile: out.path + "/site/sop/sop-cs-001/rev/1/index.html", encoding: .utf8)
+        let first = try String(contentsOfFile: out.path + "/site/sop/sop-cs-001/rev/1.html", encoding: .utf8)
         #expect(first.contains("Obsolete: superseded by Rev 2"))
         #expect(first.contains("<li>Check the order.</li>"))
-        let second = try String(contentsOfFile: out.path + "/site/sop/sop-cs-001/rev/2/index.html", encoding: .utf8)
+        // A file one folder below the SOP's: the theme and the current page from three folders up.
+        #expect(first.contains("href=\"../../../assets/"), "\(first)")
+        #expect(first.contains("href=\"../../../a/refund/\""))
+        let second = try String(contentsOfFile: out.path + "/site/sop/sop-cs-001/rev/2.html", encoding: .utf8)
         #expect(second.contains("This is the current revision"))
         #expect(second.contains("<mark> number</mark>"))
         #expect(!second.contains("Local edit"))
-        #expect(!FileManager.default.fileExists(atPath: out.path + "/site/sop/sop-cs-001/rev/3"))
+        #expect(!FileManager.default.fileExists(atPath: out.path + "/site/sop/sop-cs-001/rev/3.html"))
+        #expect(!FileManager.default.fileExists(atPath: out.path + "/site/sop/sop-cs-001/rev/1"), "revision pages are files, not folders")
         let page = try String(contentsOfFile: out.path + "/site/a/refund/index.html", encoding: .utf8)
-        #expect(page.contains("<a href=\"../../sop/sop-cs-001/rev/2/\">Rev 2</a>"))
+        #expect(page.contains("<a href=\"../../sop/sop-cs-001/rev/2.html\">Rev 2</a>"))
 
         // revision_pages: false publishes none, and the history links to none.
         try "revision_pages: false\n".write(toFile: repo.path + "/sopsite.yml", atomically: true, encoding: .utf8)

@@ -18,7 +18,7 @@ PAGES = {
     "work instruction": "customer-support/issue-a-partial-refund/",
     "dashboard": "reviews/",
     "search": "search/",
-    "revision": "sop/sop-cs-001/rev/6/",
+    "revision": "sop/sop-cs-001/rev/6.html",
     "owner": "owners/dana/",
 }
 
