@@ -77,7 +77,7 @@ public enum SearchIndex {
         let lifecycle: String?
         /// Short passages of the page's text, in reading order, for excerpts (scope first).
         let passages: [String]
-        /// Each distinct term with its weight for this page (1...63), sorted by term (UTF-16 order), packed: the terms
+        /// Each distinct term with its weight for this page (1...63), in the order first met in the page's fields, packed: the terms
         /// joined by U+001F (terms are folded words, never control characters) and one weight byte each. Every entry
         /// is held until the index is built; as arrays of small strings, a 2,000-SOP site's took about 15 MB.
         let packedTerms: String
@@ -88,7 +88,7 @@ public enum SearchIndex {
             zip(packedTerms.utf8.split(separator: 0x1F), weights).map { (term: String(Substring($0)), weight: Int($1)) }
         }
 
-        /// Packs `terms` (sorted, distinct, weights 1...63).
+        /// Packs `terms` (distinct, weights 1...63).
         static func pack(_ terms: [(term: String, weight: Int)]) -> (terms: String, weights: [UInt8]) {
             (terms.map(\.term).joined(separator: "\u{1F}"), terms.map { UInt8(clamping: $0.weight) })
         }
@@ -137,9 +137,32 @@ public enum SearchIndex {
             self.lifecycle = lifecycle
             self.passages = Self.passages(scope: scope, plainText: plainText, headings: headings, layout: layout)
 
-            var weights: [String: Int] = [:]
+            // Terms in the order first met, with their weights: one dictionary lookup per occurrence, and no sort (the
+            // index orders terms itself; Set per field, a second dictionary for the body and sorting every page's terms
+            // were two thirds of making an entry).
+            var position: [String: Int] = [:]
+            var order: [String] = [], weights: [Int] = [], lastField: [Int] = [], bodyCount: [Int] = []
+            position.reserveCapacity(512)
+            func index(_ term: String) -> Int {
+                if let known = position[term] { return known }
+                position[term] = order.count
+                order.append(term)
+                weights.append(0)
+                lastField.append(-1)
+                bodyCount.append(0)
+                return order.count - 1
+            }
+            var field = 0
+            // Each distinct term of a field counts once for it.
             func add(_ terms: some Sequence<String>, _ weight: Int) {
-                for term in Set(terms) { weights[term, default: 0] += weight }
+                field += 1
+                for term in terms {
+                    let at = index(term)
+                    if lastField[at] != field {
+                        lastField[at] = field
+                        weights[at] += weight
+                    }
+                }
             }
             let idTokens = SearchText.tokens(inFolded: SearchText.fold(id))
             let wholeID = idTokens.count == 1 ? idTokens[0].compound ?? SearchText.stem(idTokens[0].parts[0]) : nil
@@ -156,15 +179,14 @@ public enum SearchIndex {
             add(steps.flatMap(SearchText.terms(in:)), Weight.step)
             add(processTitle.map(SearchText.terms(in:)) ?? [], Weight.process)
             add(owner.map { SearchText.terms(in: $0.handle + " " + $0.name) } ?? [], Weight.owner)
-            var frequency: [String: Int] = [:]
-            for term in SearchText.terms(in: plainText) { frequency[term, default: 0] += 1 }
-            for (term, count) in frequency {
-                weights[term, default: 0] += min(Weight.bodyMaximum, count >= 8 ? 4 : count >= 4 ? 3 : count >= 2 ? 2 : 1)
-            }
+            for term in SearchText.terms(in: plainText) { bodyCount[index(term)] += 1 }
             // A retired or superseded document stays findable, below the one in force.
             let scale = lifecycle == "retired" || lifecycle == "superseded" ? 2 : 1
-            (packedTerms, self.weights) = Self.pack(weights.map { (term: $0.key, weight: max(1, min(Weight.maximum, $0.value) / scale)) }
-                .sorted { SearchText.utf16Less($0.term, $1.term) })
+            (packedTerms, self.weights) = Self.pack(order.indices.map { at in
+                let count = bodyCount[at]
+                let body = count == 0 ? 0 : min(Weight.bodyMaximum, count >= 8 ? 4 : count >= 4 ? 3 : count >= 2 ? 2 : 1)
+                return (term: order[at], weight: max(1, min(Weight.maximum, weights[at] + body) / scale))
+            })
         }
 
         /// The text of ordered-list items in Markdown (an SOP's steps), link targets removed.
