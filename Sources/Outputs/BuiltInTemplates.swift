@@ -1,7 +1,7 @@
 import SOPCore
 
 /// The built-in theme's hottest templates written out in Swift: the layout (every page), the SOP page (2,000 at 2,000
-/// SOPs) and the revision page (19,000 of a 2,000-SOP site's 23,000 pages). swift-mustache finds each value by name through dynamic casts and protocol
+/// SOPs), the revision page (19,000 of a 2,000-SOP site's 23,000 pages) and the pages that list every SOP. swift-mustache finds each value by name through dynamic casts and protocol
 /// lookups, and walked the sidebar item by item: about 15 % of a full build.
 ///
 /// Each is used only while the theme's template is exactly the text it mirrors (`fingerprints`), so a theme that
@@ -15,12 +15,22 @@ struct BuiltInTemplates: Sendable {
         "layouts/revision": "9be77ab151e97bf435207acf2678e047",
         "layouts/sop": "bad7f3aabea7efeb71e87c1a3651d7f2",
         "partials/badge": "3efce4837c9d10dabe01ea9bec8d887c",
+        "partials/page-table": "4431669b942b614c741c3ef7a601d4b8",
+        "layouts/list": "cc7160fdcba7aa707268cd7c9c4da8be",
+        "layouts/home": "cf9e0ac87a713d3e1fcfd50e0043c132",
+        "layouts/search": "16120927c1d9cde78035ae2d5ecfaa38",
+        "layouts/dashboard": "2c1da1a6a04fbc06bfa91a911702928a",
     ]
 
     let layout: Bool
     let revision: Bool
     /// The SOP page with its badge partial.
     let sop: Bool
+    /// The pages that list SOPs in tables (`BuiltInTemplates+Lists.swift`), each with the partials it includes.
+    let list: Bool
+    let home: Bool
+    let search: Bool
+    let dashboard: Bool
 
     init(theme: Theme) {
         func mirrors(_ name: String) -> Bool {
@@ -29,6 +39,21 @@ struct BuiltInTemplates: Sendable {
         layout = mirrors("layouts/layout")
         revision = mirrors("layouts/revision")
         sop = mirrors("layouts/sop") && mirrors("partials/badge")
+        list = mirrors("layouts/list") && mirrors("partials/page-table") && mirrors("partials/badge")
+        home = mirrors("layouts/home") && mirrors("partials/page-table") && mirrors("partials/badge")
+        search = mirrors("layouts/search") && mirrors("partials/badge")
+        dashboard = mirrors("layouts/dashboard") && mirrors("partials/badge")
+    }
+
+    /// `template` rendered in Swift for `view`, when this theme's template is the built-in one and has a Swift twin.
+    func render(_ template: String, _ view: Any) -> String? {
+        switch template {
+        case "layouts/list" where list: (view as? ListPageView).map(Self.list)
+        case "layouts/home" where home: (view as? HomeView).map(Self.home)
+        case "layouts/search" where search: (view as? SearchPageListing).map(Self.search)
+        case "layouts/dashboard" where dashboard: (view as? DashboardView).map(Self.dashboard)
+        default: nil
+        }
     }
 
     /// `layouts/layout.mustache` for `view`, with the sidebar's items already rendered (`NavigationCache.html`).

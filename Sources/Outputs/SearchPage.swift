@@ -8,8 +8,8 @@ struct SearchPageListing: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "pages": pages
-        case "summary": summary
+        case "pages": present(pages)
+        case "summary": present(summary)
         default: nil
         }
     }
@@ -29,13 +29,13 @@ struct SearchPageRow: TemplateView {
 
     func child(named name: String) -> Any? {
         switch name {
-        case "id": id
-        case "title": title
-        case "url": url
-        case "kind": kind
-        case "process": process
-        case "owner": owner
-        case "badge": badge
+        case "id": present(id)
+        case "title": present(title)
+        case "url": present(url)
+        case "kind": present(kind)
+        case "process": present(process)
+        case "owner": present(owner)
+        case "badge": present(badge)
         default: nil
         }
     }

@@ -250,7 +250,7 @@ public struct SiteRenderer: Sendable {
     /// - Parameter content: the template already rendered (by `BuiltInTemplates`); nil renders it through Mustache.
     func page(_ library: MustacheLibrary, _ navigation: NavigationCache, _ site: Site, _ template: String, _ view: Any, content: String? = nil,
               title: String, permalink: String, description: String = "", scripts: [String] = []) throws(OutputError) -> OutputFile {
-        let content = if let content { content } else { try render(library, template, view) }
+        let content = if let content { content } else if let swift = builtIn.render(template, view) { swift } else { try render(library, template, view) }
         let view = LayoutView(siteTitle: site.config.title, pageTitle: title, root: Self.root(from: permalink), content: content,
                               navigation: navigation.items(for: permalink, current: permalink), description: description,
                               isHome: permalink == "/", scripts: scripts, notice: Self.notice(site))

@@ -72,7 +72,7 @@ import Testing
     /// SOP pages of a site with every kind of SOP: superseded with successors, a work instruction and its procedure,
     /// reviews without an edit, tags, owners, a criticality and an effective date, uncommitted and never committed
     /// SOPs, headings for the table of contents, and markup characters in every text.
-    static func sopViews() throws -> [SOPView] {
+    static func fixtureSite() throws -> Site {
         let repo = try GitFixture()
         let nasty = "<b>Refund & 'return' \\\"now\\\"</b>"
         try repo.commit("Add support", by: .alice, at: "2024-01-01T09:00:00+00:00", write: [
@@ -98,7 +98,11 @@ import Testing
         var options = Site.Options()
         options.owners = Owners.load(SourceFile(path: RepoPath("content/owners.yml"), bytes: Array(try String(contentsOfFile: repo.path + "/content/owners.yml", encoding: .utf8).utf8))).value
         options.uncommitted = [RepoPath("content/support/detail.md")]
-        let site = Site.assemble(documents: documents.value, history: history, config: SiteConfig(), now: Day(2025, 6, 1), options: options).value
+        return Site.assemble(documents: documents.value, history: history, config: SiteConfig(), now: Day(2025, 6, 1), options: options).value
+    }
+
+    static func sopViews() throws -> [SOPView] {
+        let site = try fixtureSite()
         let renderer = SiteRenderer(theme: .builtIn)
         var views = site.pages.map { renderer.sopView($0, rendered: renderer.renderBody($0.document, permalink: $0.permalink, site: site).value, site: site) }
         var shallow = views[0]
@@ -138,5 +142,62 @@ import Testing
             let swift = BuiltInTemplates.sop(view), template = try mustache("layouts/sop", view)
             #expect(swift == template, "\(view.id): first difference at \(zip(swift, template).prefix { $0 == $1 }.count)")
         }
+    }
+
+    /// Every text empty: Mustache then looks a name up in the enclosing contexts (a row's title in its process card).
+    static let emptyBadge = BadgeView(state: "", label: "", due: "", dueText: "", dueISO: "")
+    static let emptyRow = PageRow(id: "", title: "", url: "", kind: "", owner: "", badge: emptyBadge, lastChange: "", isObsolete: false, status: "",
+                                  ownerURL: "")
+    static let nastyRow = PageRow(id: "<id>", title: "A & \"b\"", url: "../x'y/", kind: "Work <instruction>", owner: "O'Neil & co", badge:
+                                    BadgeView(state: "<s>", label: "L&", due: "2025-01-01", dueText: "\"due\"", dueISO: "2025"),
+                                  lastChange: "1 May", isObsolete: true, status: "Retired", ownerURL: "../o/")
+
+    @Test("the list, home, search and dashboard pages in Swift are Mustache's, byte for byte, for a real site and for empty values")
+    func listingPages() throws {
+        let site = try Self.fixtureSite()
+        let renderer = SiteRenderer(theme: .builtIn)
+        let builtIn = BuiltInTemplates(theme: .builtIn)
+        #expect(builtIn.list && builtIn.home && builtIn.search && builtIn.dashboard)
+        func same(_ template: String, _ view: Any, _ label: String) throws {
+            let swift = try #require(builtIn.render(template, view)), reference = try mustache(template, view)
+            #expect(swift == reference, "\(template) \(label): first difference at \(zip(swift, reference).prefix { $0 == $1 }.count)")
+        }
+        let rows = site.pages.map { renderer.row($0, from: "/tags/x/") }
+        for (label, view) in [
+            ("real", ListPageView(eyebrow: "Tag", title: "Billing & <co>", lead: "2 SOPs", pages: rows, links: [])),
+            ("links", ListPageView(eyebrow: "Index", title: "Tags", lead: "", pages: [], links: [LinkView(text: "a&b (2)", url: "a-b/"), LinkView(text: "", url: "")])),
+            ("nasty", ListPageView(eyebrow: "<e>", title: "T\"", lead: "'l'", pages: [Self.nastyRow, Self.emptyRow], links: [LinkView(text: "x", url: "y")])),
+            ("empty", ListPageView(eyebrow: "", title: "", lead: "", pages: [Self.emptyRow], links: [])),
+        ] { try same("layouts/list", view, label) }
+
+        let home = renderer.homeView(site)
+        #expect(!home.processes.isEmpty)
+        try same("layouts/home", home, "real")
+        let card = ProcessCard(title: "P & <q>", url: "p/", outcome: "", pages: [Self.emptyRow, Self.nastyRow], count: "")
+        try same("layouts/home", HomeView(siteTitle: "", processes: [card, ProcessCard(title: "", url: "", outcome: "o", pages: [], count: "3")],
+                                          unassigned: [Self.emptyRow, Self.nastyRow], hasUnassigned: true, summary: "", overdue: 0, dueSoon: 2, asOf: ""), "empty")
+
+        try same("layouts/search", renderer.searchPageListing(site), "real")
+        // A procedure has no kind label: its row shows none (an empty string was a value to Mustache, and every
+        // procedure's row had an empty kind label).
+        #expect(!(try mustache("layouts/search", renderer.searchPageListing(site))).contains("<span class=\"kind\"></span>"))
+        try same("layouts/search", SearchPageListing(pages: [SearchPageRow(id: "", title: "", url: "", kind: "", process: "", owner: "", badge: Self.emptyBadge),
+                                                             SearchPageRow(id: "<a>", title: "&", url: "'", kind: "k", process: "p", owner: "o",
+                                                                           badge: Self.nastyRow.badge)], summary: ""), "empty")
+
+        let dashboard = renderer.dashboardView(site)
+        #expect(dashboard.groups.contains { $0.rows.contains { !$0.lastReviewISO.isEmpty } })
+        try same("layouts/dashboard", dashboard, "real")
+        let emptyRow = DashboardRow(id: "", title: "", url: "", process: "", processKey: "", ownerKey: "", badge: Self.emptyBadge, lastReview: "",
+                                    lastReviewISO: "", reviewer: "", evidence: "", shortID: "", nextDue: "", nextDueISO: "", days: "")
+        let fullRow = DashboardRow(id: "<i>", title: "t&", url: "u'", process: "p\"", processKey: "k", ownerKey: "o", badge: Self.nastyRow.badge,
+                                   lastReview: "1 May", lastReviewISO: "2025-05-01", reviewer: "R <r>", evidence: "e", shortID: "abc",
+                                   nextDue: "2 May", nextDueISO: "2025-05-02", days: "3 days")
+        let partial = DashboardRow(id: "i", title: "t", url: "u", process: "", processKey: "", ownerKey: "", badge: Self.emptyBadge, lastReview: "x",
+                                   lastReviewISO: "2025-05-01", reviewer: "", evidence: "", shortID: "", nextDue: "", nextDueISO: "", days: "")
+        try same("layouts/dashboard", DashboardView(asOf: "", overdue: 1, dueSoon: 0, neverReviewed: 2, noOwner: 3, current: 4, total: 5,
+                                                    groups: [DashboardGroup(feedURL: "", owner: "", ownerKey: "g<k>", team: "", summary: "", rows: [emptyRow, fullRow, partial]),
+                                                             DashboardGroup(feedURL: "f.ics", owner: "O", ownerKey: "", team: "T", summary: "s", rows: [])],
+                                                    processes: [FilterOption(value: "", label: ""), FilterOption(value: "a&", label: "<b>")], owners: []), "empty")
     }
 }
