@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Documents
 import SiteModel
 import SOPCore
@@ -370,13 +371,14 @@ public enum SearchIndex {
 
         // Terms (postings, then term and typo shards) and documents (records, document shards, facets) are independent:
         // made side by side, so the index, which waits for every page's entry, holds up the end of a build less. The
-        // postings are gathered in two halves of the terms (by a bit of each term's bytes), each sorted, then merged.
+        // postings are gathered in two halves of the terms (by a bit of each term's hash), each sorted, then merged.
         struct DocumentPart { var files: [OutputFile] = []; var docShardSize = 1 }
         let halves = ResultSlots<TermHalf>(count: 2), documentResult = ResultSlots<DocumentPart>(count: 1)
         DispatchQueue.concurrentPerform(iterations: 3) { job in
             if job < 2 {
-                // Postings: term → (document, weight), documents ascending because entries are walked in order.
-                var postingsByTerm: [String: [(document: Int, weight: Int)]] = [:]
+                // Postings: term → (document, weight), documents ascending because entries are walked in order. Each
+                // half keeps the terms whose hash has its top bit, found by their bytes (`PostingsTable`).
+                var table = PostingsTable()
                 for (number, entry) in entries.enumerated() {
                     // Split on bytes, in place: splitting the string by characters was a quarter of the index's time.
                     var packed = entry.packedTerms
@@ -385,19 +387,26 @@ public enum SearchIndex {
                         for end in 0...bytes.count where end == bytes.count || bytes[end] == 0x1F {
                             // Empty pieces are no terms (as `split` leaves them out); each term has its weight.
                             if end > start, term < entry.weights.count {
-                                if Int(bytes[start] ^ UInt8(truncatingIfNeeded: end - start)) & 1 == job {
-                                    postingsByTerm[String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self), default: []]
-                                        .append((number, Int(entry.weights[term])))
-                                }
+                                let piece = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                                let hash = PostingsTable.hash(piece)
+                                if Int(hash >> 63) == job { table.add(piece, hash: hash, document: number, weight: Int(entry.weights[term])) }
                                 term += 1
                             }
                             start = end + 1
                         }
                     }
                 }
-                let sorted = postingsByTerm.sorted { SearchText.utf16Less($0.key, $1.key) }
-                var half = TermHalf(terms: sorted.map(\.key), documents: sorted.map(\.value.count), postings: sorted.map { Self.encode($0.value) })
-                half.typos = half.terms.indices.filter { Self.isTypoCandidate(half.terms[$0]) }.sorted { Self.typoLess(half.terms[$0], half.terms[$1]) }
+                let order = table.utf16Order()
+                var half = TermHalf(terms: order.map(table.term(at:)), documents: order.map { table.postings[$0].count },
+                                    postings: order.map { Self.encode(table.postings[$0]) })
+                // Typo order's keys (first scalar, scalar count) once per term, not per comparison.
+                let keys = half.terms.map(Self.typoKey)
+                half.typos = half.terms.indices.filter { keys[$0].candidate }.sorted {
+                    let (a, b) = (keys[$0], keys[$1])
+                    if a.first != b.first { return a.first < b.first }
+                    if a.count != b.count { return a.count < b.count }
+                    return SearchText.utf16Less(half.terms[$0], half.terms[$1])
+                }
                 halves.store(half, at: job)
             } else {
                 var files: [OutputFile] = []
@@ -738,6 +747,16 @@ public enum SearchIndex {
         }
     }
 
+    /// What `typoLess` orders a term by, and whether it is a typo candidate; ASCII (most terms) read as bytes.
+    static func typoKey(_ term: String) -> (first: UInt32, count: Int, candidate: Bool) {
+        let utf8 = term.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            let count = utf8.count
+            return (UInt32(utf8.first ?? 0), count, count >= typoMinimumLength - 1 && !utf8.contains { $0 >= 0x30 && $0 <= 0x39 })
+        }
+        return (term.unicodeScalars.first?.value ?? 0, term.unicodeScalars.count, isTypoCandidate(term))
+    }
+
     /// The typo shards' order: by first character (Unicode scalar value), then length in characters, then UTF-16 order.
     static func typoLess(_ a: String, _ b: String) -> Bool {
         let firstA = a.unicodeScalars.first?.value ?? 0, firstB = b.unicodeScalars.first?.value ?? 0
@@ -772,6 +791,81 @@ public enum SearchIndex {
         var hex: String {
             let text = String(value, radix: 16)
             return String(repeating: "0", count: 16 - text.count) + text
+        }
+    }
+}
+
+/// The distinct terms of many pages with each term's postings, found by their UTF-8 bytes in an open-addressing table
+/// over one byte arena: an index of 2,000 SOPs meets 500,000 (page, term) pairs for 12,000 terms, and a dictionary
+/// keyed by strings made a string and a SipHash for each pair (most of building the index).
+struct PostingsTable {
+    private var arena: [UInt8] = []
+    private var ranges: [Range<Int>] = []
+    private var hashes: [UInt64] = []
+    /// Per term (in the order first added): (document, weight) in the order added.
+    private(set) var postings: [[(document: Int, weight: Int)]] = []
+    /// Term index + 1 per slot; 0 is empty. Kept at most half full.
+    private var slots = [Int32](repeating: 0, count: 1 << 12)
+
+    var count: Int { ranges.count }
+
+    /// FNV-1a over the bytes, finished by a multiply and xor-shift so that the slot (low bits) and the half (top bit)
+    /// depend on every byte.
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        hash ^= hash >> 32
+        hash = hash &* 0xd6e8feb86659fd93
+        return hash ^ (hash >> 32)
+    }
+
+    /// Records that `document` holds the term `bytes` (not empty; `hash` is `hash(bytes)`) with `weight`.
+    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64, document: Int, weight: Int) {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] != 0 {
+            let index = Int(slots[slot]) - 1
+            if hashes[index] == hash, holds(index, bytes) {
+                postings[index].append((document, weight))
+                return
+            }
+            slot = (slot + 1) & mask
+        }
+        slots[slot] = Int32(ranges.count + 1)
+        let start = arena.count
+        arena.append(contentsOf: bytes)
+        ranges.append(start..<arena.count)
+        hashes.append(hash)
+        postings.append([(document, weight)])
+        if ranges.count * 2 > slots.count { grow() }
+    }
+
+    private func holds(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let range = ranges[index]
+        guard range.count == bytes.count, let other = bytes.baseAddress else { return false }
+        return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + range.lowerBound, other, range.count) == 0 }
+    }
+
+    private mutating func grow() {
+        slots = [Int32](repeating: 0, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (index, hash) in hashes.enumerated() {
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(index + 1)
+        }
+    }
+
+    func term(at index: Int) -> String {
+        String(decoding: arena[ranges[index]], as: UTF8.self)
+    }
+
+    /// Term indices with the terms in UTF-16 order (`SearchText.utf16Less`).
+    func utf16Order() -> [Int] {
+        arena.withUnsafeBufferPointer { arena in
+            ranges.indices.sorted { a, b in
+                SearchText.utf16Less(UnsafeBufferPointer(rebasing: arena[ranges[a]]), UnsafeBufferPointer(rebasing: arena[ranges[b]]))
+            }
         }
     }
 }

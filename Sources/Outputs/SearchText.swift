@@ -261,18 +261,19 @@ enum SearchText {
     /// differing byte both strings are at the same place in the same scalar structure, so only that case is turned.
     static func utf16Less(_ a: String, _ b: String) -> Bool {
         var a = a, b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let common = min(x.count, y.count)
-                var index = 0
-                while index < common, x[index] == y[index] { index += 1 }
-                guard index < common else { return x.count < y.count }
-                let p = x[index], q = y[index]
-                if p >= 0xF0, q == 0xEE || q == 0xEF { return true }
-                if q >= 0xF0, p == 0xEE || p == 0xEF { return false }
-                return p < q
-            }
-        }
+        return a.withUTF8 { x in b.withUTF8 { y in utf16Less(x, y) } }
+    }
+
+    /// `utf16Less` of two texts' UTF-8 bytes.
+    static func utf16Less(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
+        let common = min(x.count, y.count)
+        var index = 0
+        while index < common, x[index] == y[index] { index += 1 }
+        guard index < common else { return x.count < y.count }
+        let p = x[index], q = y[index]
+        if p >= 0xF0, q == 0xEE || q == 0xEF { return true }
+        if q >= 0xF0, p == 0xEE || p == 0xEF { return false }
+        return p < q
     }
 
     /// `utf16Less` by its definition, for tests.

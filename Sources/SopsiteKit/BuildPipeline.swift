@@ -282,6 +282,7 @@ public enum BuildPipeline {
                 return finish(report)
             }
         }
+        clock.lap("staging (spare awaited)", into: &report)
         // Every revision of every SOP is published from its blob (never the working tree), read as each chunk of SOPs
         // is rendered, through a repository handle of its own (libgit2 handles are not shared between threads).
         var revisionTexts: SiteRenderer.RevisionTexts?
@@ -315,6 +316,7 @@ public enum BuildPipeline {
                 previousRender = PreviousRender(previous: await previousPages.value, staging: staging)
                 renderCache = previousRender
             }
+            clock.lap("previous pages awaited", into: &report)
             rendered = try await SiteRenderer(theme: theme, allowRawHTML: config.allowRawHTML)
                 .render(site, revisionTexts: revisionTexts, sink: sink, cache: renderCache)
         } catch {

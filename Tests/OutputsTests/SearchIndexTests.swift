@@ -262,6 +262,14 @@ import Testing
         #expect(counts == terms.map { postings[$0]?.count ?? -1 })
     }
 
+    @Test("typo keys read on bytes agree with the scalar definitions", arguments: ["check", "réseau", "a1b2", "x", "ab", "abc", "日本語", "two٣", "Ⅻabc", "😀abc", ""])
+    func typoKeys(term: String) {
+        let key = SearchIndex.typoKey(term)
+        #expect(key.first == (term.unicodeScalars.first?.value ?? 0))
+        #expect(key.count == term.unicodeScalars.count)
+        #expect(key.candidate == SearchIndex.isTypoCandidate(term))
+    }
+
     @Test("the same entries in any order give byte-identical files")
     func deterministic() throws {
         let entries = (0..<30).map { number in
@@ -317,14 +325,17 @@ import Testing
         let row = try #require(listing.pages.first)
         #expect(listing.pages.count == 1)
         #expect((row.id, row.process, row.owner, row.url) == ("SOP-CS-001", "Customer support", "Dana Whitfield", "../support/refund/"))
-        // Templates read views through child(named:), not reflection: every stored property must be answered.
+        // Templates read views through child(named:), not reflection: every stored property must be answered (an
+        // empty text as absent, so that a section on it is skipped: a procedure's row has no kind label).
         for view in [listing as any TemplateView, row as any TemplateView] {
-            let missing = Mirror(reflecting: view).children.compactMap(\.label).filter { view.child(named: $0) == nil }
+            let missing = Mirror(reflecting: view).children.filter { ($0.value as? String)?.isEmpty != true }.compactMap(\.label)
+                .filter { view.child(named: $0) == nil }
             #expect(missing.isEmpty, "\(type(of: view)) does not answer \(missing)")
         }
         let files = try await SiteRenderer(theme: .builtIn).render(site).value
         let html = String(decoding: try #require(files.first { $0.path == "search/index.html" }).bytes, as: UTF8.self)
         #expect(html.contains("Refund &lt;fast&gt;"))
+        #expect(row.kind.isEmpty && row.child(named: "kind") == nil && !html.contains("<span class=\"kind\"></span>"))
         #expect(html.contains("<td>Customer support</td>"))
     }
 
