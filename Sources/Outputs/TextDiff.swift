@@ -407,12 +407,14 @@ enum Myers {
         let maxD = min(n + m, maxDifferences)
         let offset = maxD + 1
         var v = [Int](repeating: 0, count: 2 * maxD + 3)
-        // trace[d] holds the frontier reached after d - 1 differences, on diagonals -(d-1)...(d-1): all that
-        // backtracking from step d reads.
-        var trace: [[Int]] = []
+        // Step d's frontier (reached after d - 1 differences, on diagonals -(d-1)...(d-1): all that backtracking from
+        // step d reads) is at trace[starts[d]...]: one array for all steps, not one per step (a word diff runs this for
+        // every paired line of every revision).
+        var trace: [Int] = [], starts: [Int] = []
         var found = false
         search: for d in 0...maxD {
-            trace.append(d == 0 ? [] : Array(v[(offset - d + 1)...(offset + d - 1)]))
+            starts.append(trace.count)
+            if d > 0 { trace.append(contentsOf: v[(offset - d + 1)...(offset + d - 1)]) }
             for k in stride(from: -d, through: d, by: 2) {
                 var x = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1])) ? v[offset + k + 1] : v[offset + k - 1] + 1
                 var y = x - k
@@ -426,11 +428,11 @@ enum Myers {
             for index in head..<(head + m) { inserted[index] = true }
             return (deleted, inserted)
         }
-        // Backtrack through the saved frontiers (trace[d] is the frontier before step d).
+        // Backtrack through the saved frontiers (step d's is the frontier before step d).
         var x = n, y = m
-        for d in stride(from: trace.count - 1, to: 0, by: -1) {
-            let frontier = trace[d]
-            func reached(_ k: Int) -> Int { frontier[k + d - 1] }
+        for d in stride(from: starts.count - 1, to: 0, by: -1) {
+            let base = starts[d]
+            func reached(_ k: Int) -> Int { trace[base + k + d - 1] }
             let k = x - y
             let down = k == -d || (k != d && reached(k - 1) < reached(k + 1))
             let previousK = down ? k + 1 : k - 1

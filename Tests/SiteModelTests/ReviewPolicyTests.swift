@@ -1,5 +1,5 @@
 import Documents
-import SiteModel
+@testable import SiteModel
 import SOPCore
 import Testing
 
@@ -52,6 +52,17 @@ import Testing
     ])
     func slugs(text: String, expected: String) {
         #expect(Permalink.slug(text) == expected)
+    }
+
+    @Test("ASCII slugs made on bytes are the scalar definition's")
+    func asciiSlugs() {
+        var generator = SystemRandomNumberGenerator()
+        var texts = (0..<128).map { String(UnicodeScalar(UInt8($0))) } + ["", "...", "-a-", "a--b", "A'B", " x ", "a\tb\nc", "..a", "a/./b", "-'-"]
+        let alphabet = Array("aZ09 -_./'\t\n\r\u{0B}\u{0C}!?#%&()".unicodeScalars)
+        for _ in 0..<2_000 {
+            texts.append(String(String.UnicodeScalarView((0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })))
+        }
+        for text in texts { #expect(Permalink.slug(text) == Permalink.scalarSlug(text), "\(text.debugDescription)") }
     }
 }
 
