@@ -248,6 +248,9 @@ public struct DocumentMemo: Sendable {
     struct Loaded: Sendable {
         let checksum: String
         let result: Diagnosed<Document?>
+        /// This entry's bytes in the cache file it was read from (after its path), written again as they are: a
+        /// one-SOP edit re-encoded 2,000 documents.
+        var record: ArraySlice<UInt8>? = nil
     }
 
     private var loaded: [RepoPath: Loaded] = [:]
@@ -264,13 +267,13 @@ public struct DocumentMemo: Sendable {
     public func checksum(of path: RepoPath) -> String? { loaded[path]?.checksum }
 
     /// Files of `files` that are remembered, and the rest; a remembered result replaces parsing.
-    fileprivate func split(_ files: [SourceFile]) -> (known: [(SourceFile, String, Diagnosed<Document?>)], unknown: [(SourceFile, String)]) {
-        var known: [(SourceFile, String, Diagnosed<Document?>)] = []
+    fileprivate func split(_ files: [SourceFile]) -> (known: [(SourceFile, Loaded)], unknown: [(SourceFile, String)]) {
+        var known: [(SourceFile, Loaded)] = []
         var unknown: [(SourceFile, String)] = []
         for file in files {
             let checksum = Fingerprint.bulkChecksum(file.bytes)
             if let hit = loaded[file.path], hit.checksum == checksum {
-                known.append((file, checksum, hit.result))
+                known.append((file, hit))
             } else {
                 unknown.append((file, checksum))
             }
@@ -281,10 +284,15 @@ public struct DocumentMemo: Sendable {
     /// The binary cache form (`CacheRecordWriter`), after a header naming what the documents were loaded with.
     public func bytes(header: String) -> [UInt8] {
         var writer = CacheRecordWriter()
+        writer.reserve(loaded.values.reduce(1_024) { $0 + ($1.record?.count ?? 8_192) + 64 })
         writer.string(header)
         writer.count(loaded.count)
         for (path, entry) in loaded {
             writer.string(path.value)
+            if let record = entry.record {
+                writer.append(record: record)
+                continue
+            }
             writer.string(entry.checksum)
             writer.optional(entry.result.value == nil ? nil : "")
             entry.result.value?.write(to: &writer)
@@ -299,7 +307,9 @@ public struct DocumentMemo: Sendable {
         var reader = CacheRecordReader(bytes)
         guard reader.string() == header, let count = reader.length() else { return nil }
         for _ in 0..<count {
-            guard let path = reader.string(), let checksum = reader.string(), let present = reader.optional() else { return nil }
+            guard let path = reader.string() else { return nil }
+            let start = reader.offset
+            guard let checksum = reader.string(), let present = reader.optional() else { return nil }
             var document: Document?
             if present != nil {
                 guard let read = Document(reading: &reader) else { return nil }
@@ -311,7 +321,8 @@ public struct DocumentMemo: Sendable {
                 guard let diagnostic = Diagnostic(reading: &reader) else { return nil }
                 diagnostics.append(diagnostic)
             }
-            loaded[RepoPath(path)] = Loaded(checksum: checksum, result: Diagnosed(document, diagnostics: diagnostics))
+            loaded[RepoPath(path)] = Loaded(checksum: checksum, result: Diagnosed(document, diagnostics: diagnostics),
+                                            record: reader.bytes(from: start))
         }
         guard reader.isAtEnd else { return nil }
     }
@@ -332,9 +343,9 @@ extension DocumentLoader {
         }.flatMap { $0 }
         var entries: [RepoPath: DocumentMemo.Loaded] = [:]
         var results: [(path: RepoPath, result: Diagnosed<Document?>)] = []
-        for (file, checksum, result) in known {
-            entries[file.path] = DocumentMemo.Loaded(checksum: checksum, result: result)
-            results.append((file.path, result))
+        for (file, loaded) in known {
+            entries[file.path] = loaded
+            results.append((file.path, loaded.result))
         }
         for (file, checksum, result) in fresh {
             entries[file.path] = DocumentMemo.Loaded(checksum: checksum, result: result)

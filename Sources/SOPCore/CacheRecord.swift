@@ -37,6 +37,12 @@ public struct CacheRecordWriter {
     /// Raw bytes, their count written separately by the caller.
     public mutating func append(_ raw: [UInt8]) { bytes.append(contentsOf: raw) }
 
+    /// Bytes a reader took from a record this writer's way (`CacheRecordReader.bytes(from:)`): an entry of an earlier
+    /// cache file copied unchanged instead of encoded again.
+    public mutating func append(record: ArraySlice<UInt8>) { bytes.append(contentsOf: record) }
+
+    public mutating func reserve(_ count: Int) { bytes.reserveCapacity(count) }
+
     public mutating func strings(_ list: [String]) {
         count(list.count)
         for text in list { string(text) }
@@ -51,6 +57,12 @@ public struct CacheRecordReader {
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     public var isAtEnd: Bool { position == bytes.count }
+
+    /// Where the next read starts.
+    public var offset: Int { position }
+
+    /// The bytes read since `start` (an `offset`), to be written again as they are (`CacheRecordWriter.append(record:)`).
+    public func bytes(from start: Int) -> ArraySlice<UInt8> { bytes[start..<position] }
 
     public mutating func count() -> UInt64? {
         var value: UInt64 = 0

@@ -62,10 +62,12 @@ struct BuildCache {
 
     /// A cache file's contents, nil when it is missing or its checksum line does not match (edited, damaged).
     func read(_ name: String) -> [UInt8]? {
-        guard let bytes = Self.contents(of: folder + "/" + name), let newline = bytes.firstIndex(of: 0x0A) else { return nil }
-        let content = Array(bytes[(newline + 1)...])
-        guard String(decoding: bytes[..<newline], as: UTF8.self) == Self.checksumPrefix + Fingerprint.bulkChecksum(content) else { return nil }
-        return content
+        guard var bytes = Self.contents(of: folder + "/" + name), let newline = bytes.firstIndex(of: 0x0A) else { return nil }
+        let line = String(decoding: bytes[..<newline], as: UTF8.self)
+        // The checksum line is taken off in place: cache files are up to 10 MB, read on every build.
+        bytes.removeSubrange(...newline)
+        guard line == Self.checksumPrefix + Fingerprint.bulkChecksum(bytes) else { return nil }
+        return bytes
     }
 
     /// A regular file's bytes, read straight into an array (through `Data`, 30 MB of cache files were copied twice
@@ -89,6 +91,27 @@ struct BuildCache {
             complete = count == size
         }
         return complete ? bytes : nil
+    }
+
+    /// Writes `parts` one after the other into a new file at `path`; false when any write fails.
+    private static func write(_ parts: [[UInt8]], to path: String) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        for part in parts {
+            let complete = part.withUnsafeBytes { buffer -> Bool in
+                var done = 0
+                while done < buffer.count, let base = buffer.baseAddress {
+                    let wrote = Foundation.write(descriptor, base + done, buffer.count - done)
+                    if wrote < 0, errno == EINTR { continue }
+                    guard wrote > 0 else { return false }
+                    done += wrote
+                }
+                return true
+            }
+            guard complete else { return false }
+        }
+        return true
     }
 
     func remove(_ name: String) {
@@ -118,8 +141,12 @@ struct BuildCache {
                 try Data((Self.gitignore + "\n*\n").utf8).write(to: URL(fileURLWithPath: ignore))
             }
             let temporary = folder + "/." + name + ".\(ProcessInfo.processInfo.processIdentifier)"
-            try Data(Array((Self.checksumPrefix + Fingerprint.bulkChecksum(bytes) + "\n").utf8) + bytes).write(to: URL(fileURLWithPath: temporary))
-            if rename(temporary, folder + "/" + name) != 0 { try? manager.removeItem(atPath: temporary) }
+            // The checksum line, then the bytes, written as they are (not joined and copied into `Data`: 10 MB files).
+            let header = Array((Self.checksumPrefix + Fingerprint.bulkChecksum(bytes) + "\n").utf8)
+            guard Self.write([header, bytes], to: temporary), rename(temporary, folder + "/" + name) == 0 else {
+                unlink(temporary)
+                return
+            }
         } catch {
             return
         }
@@ -147,6 +174,9 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
     struct StoredPages {
         let pages: RenderedPages
         var files: [StoredFile]
+        /// These pages' bytes in the record they were read from (after their key), written again as they are when
+        /// reused: a one-SOP edit re-encoded every SOP's pages and search entry.
+        var record: ArraySlice<UInt8>? = nil
     }
 
     /// The SOPs of the last build, in the cache's binary form (`CacheRecordWriter`).
@@ -161,11 +191,16 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
 
         var bytes: [UInt8] {
             var writer = CacheRecordWriter()
+            writer.reserve(sops.values.reduce(1_024) { $0 + ($1.record?.count ?? 8_192) + 64 })
             writer.string(version)
             writer.string(output)
             writer.count(sops.count)
             for (key, stored) in sops {
                 writer.string(key)
+                if let record = stored.record {
+                    writer.append(record: record)
+                    continue
+                }
                 stored.pages.write(to: &writer)
                 writer.count(stored.files.count)
                 for file in stored.files {
@@ -185,14 +220,16 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
             var sops: [String: StoredPages] = [:]
             sops.reserveCapacity(count)
             for _ in 0..<count {
-                guard let key = reader.string(), let pages = RenderedPages(reading: &reader), let fileCount = reader.length() else { return nil }
+                guard let key = reader.string() else { return nil }
+                let start = reader.offset
+                guard let pages = RenderedPages(reading: &reader), let fileCount = reader.length() else { return nil }
                 var files: [StoredFile] = []
                 for _ in 0..<fileCount {
                     guard let path = reader.string(), let inode = reader.count(), let size = reader.integer(),
                           let modified = reader.integer() else { return nil }
                     files.append(StoredFile(path: path, inode: inode, size: size, modified: modified))
                 }
-                sops[key] = StoredPages(pages: pages, files: files)
+                sops[key] = StoredPages(pages: pages, files: files, record: reader.bytes(from: start))
             }
             guard reader.isAtEnd else { return nil }
             self.init(version: version, output: output, sops: sops)
@@ -245,6 +282,7 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
         var (sops, reusedCount) = lock.withLock { (kept, reusedKeys) }
         if reusedCount == sops.count, sops.count == previous.count { return nil }
         for (key, var stored) in sops where stored.files.contains(where: { $0.size < 0 }) {
+            stored.record = nil
             for index in stored.files.indices where stored.files[index].size < 0 {
                 if let now = StoredFile.current(stored.files[index].path, in: folder) { stored.files[index] = now }
             }

@@ -366,6 +366,7 @@ public enum BuildPipeline {
         } catch {
             report.diagnostics.append(.error("output.write", "could not write the site: \(error)", at: SourceLocation(RepoPath(outputPath))))
         }
+        if request.keepsMemoryUntilExit { UntilExit.keep([tree, memo, workingCopies, loaded, history, site, rendered, files, previousRender as Any, staging]) }
         return finish(report)
     }
 
@@ -420,6 +421,14 @@ func returnFreedMemory() {
 // A function address, immutable once looked up.
 nonisolated(unsafe) private let mallocTrimSymbol: UnsafeMutableRawPointer? = dlsym(dlopen(nil, RTLD_NOW), "malloc_trim")
 #endif
+
+/// Values kept alive until the process exits (`BuildRequest.keepsMemoryUntilExit`).
+enum UntilExit {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var kept: [Any] = []
+
+    static func keep(_ values: [Any]) { lock.withLock { kept.append(values) } }
+}
 
 /// Work a build starts and need not wait for until it ends (writing a cache file).
 final class BackgroundWork: @unchecked Sendable {

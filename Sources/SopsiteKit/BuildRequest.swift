@@ -30,6 +30,10 @@ public struct BuildRequest: Sendable {
     public var cache: CacheSetting = .off
     /// `sopsite serve`: what earlier builds of this server rendered, kept in memory.
     public var memory: RenderMemory?
+    /// The build's large values (documents, history, site model, page record) are kept, not freed, when the build
+    /// returns: a command that exits right after lets the system reclaim them at once (git's `UNLEAK`, clang's
+    /// `-disable-free`), where freeing them one by one was the last tens of milliseconds of a rebuild. Never for a server.
+    public var keepsMemoryUntilExit = false
 
     public enum Mode: Sendable, Equatable {
         case build

@@ -53,10 +53,10 @@ struct BuildCommand: AsyncParsableCommand {
         request.cache = source.cacheSetting
         if noRevisionPages { request.revisionPages = false }
         request.allowShallow = source.allowShallow
+        request.keepsMemoryUntilExit = true
         let report = await ProgressDisplay.whileRunning { await BuildPipeline.run(request) }
-        for diagnostic in report.diagnostics {
-            FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
-        }
+        // One write for all (a thousand warnings were a thousand system calls).
+        FileHandle.standardError.write(Data(report.diagnostics.map { $0.description + "\n" }.joined().utf8))
         if verbose {
             for timing in report.timings {
                 FileHandle.standardError.write(Data(String(format: "%8.3f s  %@\n", timing.seconds, timing.stage).utf8))
