@@ -38,6 +38,15 @@ enum SearchText {
     ]
     private static let stopWordSet = Set(stopWords)
     private static let longestStopWord = stopWords.map(\.utf8.count).max() ?? 0
+    /// The stop words' bytes by length, so a word is compared with the few of its length and no string is made.
+    private static let stopWordsByLength: [[[UInt8]]] = (0...longestStopWord).map { length in
+        stopWords.map { Array($0.utf8) }.filter { $0.count == length }
+    }
+
+    /// `stopWordSet.contains` for a word's bytes.
+    static func isStopWord(_ word: [UInt8]) -> Bool {
+        word.count < stopWordsByLength.count && stopWordsByLength[word.count].contains { $0 == word }
+    }
 
     /// Longest single word indexed, in characters; longer runs are hashes and tokens, not words.
     static let longestWord = 40
@@ -199,8 +208,7 @@ enum SearchText {
         var parts = 0
         scanASCII(folded, word: { word in
             // isIndexable: at most `longestWord` letters, not one ASCII letter, not a stop word.
-            if word.count > 1, word.count <= longestWord,
-               word.count > longestStopWord || !stopWordSet.contains(String(decoding: word, as: UTF8.self)) {
+            if word.count > 1, word.count <= longestWord, word.count > longestStopWord || !isStopWord(word) {
                 terms.append(asciiStem(word))
             }
             parts += 1

@@ -197,7 +197,9 @@ public struct Site: Sendable {
             let permalink = document.kind == .process
                 ? Permalink.page(forContentPath: document.processKey ?? document.contentPath)
                 : Permalink.page(forContentPath: document.contentPath)
-            if let folder = permalink.split(separator: "/").first, let use = Permalink.siteFolders[String(folder)] {
+            // The first folder of the URL (as its first non-empty component), without splitting the whole URL.
+            let folder = String(Substring(permalink.utf8.drop { $0 == UInt8(ascii: "/") }.prefix { $0 != UInt8(ascii: "/") }))
+            if !folder.isEmpty, let use = Permalink.siteFolders[folder] {
                 // Found by fuzzing: a process named tags, or a folder named reviews, overwrote the site's own page.
                 diagnostics.append(.error("document.reserved-url", "this file would be published at \(permalink), but /\(folder)/ holds \(use)",
                                           at: document.kind == .process ? document.location(of: "process") : SourceLocation(document.path, line: 1),

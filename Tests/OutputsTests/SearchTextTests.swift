@@ -101,11 +101,21 @@ import Testing
     func sameAsTokens() {
         let pieces = ["a", "the", "Refunds", "policies", "address", "status", "SOP", "-", "_", ".", "/", "@", "'", " ", "  ", "cs", "001",
                       "x", "queries", "e-mail", "it's", "ab", "\n", ",", "(", ")", String(repeating: "long", count: 12), "buses", "these"]
+                     + SearchText.stopWords + ["thee", "whe", "an", "anx", "youre", "wher"]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<5_000 {
             let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &generator)] }.joined()
             let folded = SearchText.fold(text)
             #expect(SearchText.asciiTerms(inFolded: folded) == SearchText.terms(of: SearchText.asciiTokens(inFolded: folded)), "\(text)")
+        }
+    }
+}
+
+@Suite struct StopWordBytesTests {
+    @Test("a word's bytes are a stop word exactly when the stop-word list holds it")
+    func sameAsList() {
+        for word in SearchText.stopWords + ["thee", "whe", "anx", "youre", "wher", "a", "", "z", "THE", "withx", "abcdef"] {
+            #expect(SearchText.isStopWord(Array(word.utf8)) == SearchText.stopWords.contains(word), "\(word)")
         }
     }
 }
