@@ -89,11 +89,6 @@ public enum SearchIndex {
             zip(packedTerms.utf8.split(separator: 0x1F), weights).map { (term: String(Substring($0)), weight: Int($1)) }
         }
 
-        /// Packs `terms` (distinct, weights 1...63).
-        static func pack(_ terms: [(term: String, weight: Int)]) -> (terms: String, weights: [UInt8]) {
-            (terms.map(\.term).joined(separator: "\u{1F}"), terms.map { UInt8(clamping: $0.weight) })
-        }
-
         /// An SOP page.
         /// - Parameters:
         ///   - headings: the rendered body's headings, in order.
@@ -138,55 +133,57 @@ public enum SearchIndex {
             self.lifecycle = lifecycle
             self.passages = Self.passages(scope: scope, plainText: plainText, headings: headings, layout: layout)
 
-            // Terms in the order first met, with their weights: one dictionary lookup per occurrence, and no sort (the
-            // index orders terms itself; Set per field, a second dictionary for the body and sorting every page's terms
-            // were two thirds of making an entry).
-            var position: [String: Int] = [:]
-            var order: [String] = [], weights: [Int] = [], lastField: [Int] = [], bodyCount: [Int] = []
-            position.reserveCapacity(512)
-            func index(_ term: String) -> Int {
-                if let known = position[term] { return known }
-                position[term] = order.count
-                order.append(term)
-                weights.append(0)
-                lastField.append(-1)
-                bodyCount.append(0)
-                return order.count - 1
+            // Terms in the order first met, with their weights: found by their bytes (`TermTable`), so that a term met
+            // again costs a hash and a compare, not a string; no sort (the index orders terms itself).
+            var table = TermTable()
+            var weights: [Int] = [], lastField: [Int] = [], bodyCount: [Int] = []
+            func index(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+                let (at, added) = table.index(of: bytes)
+                if added {
+                    weights.append(0)
+                    lastField.append(-1)
+                    bodyCount.append(0)
+                }
+                return at
             }
             var field = 0
             // Each distinct term of a field counts once for it.
+            func count(_ bytes: UnsafeBufferPointer<UInt8>, _ weight: Int) {
+                let at = index(bytes)
+                if lastField[at] != field {
+                    lastField[at] = field
+                    weights[at] += weight
+                }
+            }
             func add(_ terms: some Sequence<String>, _ weight: Int) {
                 field += 1
-                for term in terms {
-                    let at = index(term)
-                    if lastField[at] != field {
-                        lastField[at] = field
-                        weights[at] += weight
-                    }
-                }
+                for var term in terms { term.withUTF8 { count($0, weight) } }
+            }
+            func add(texts: some Sequence<String>, _ weight: Int) {
+                field += 1
+                for text in texts { SearchText.forEachTerm(in: text) { count($0, weight) } }
             }
             let idTokens = SearchText.tokens(inFolded: SearchText.fold(id))
             let wholeID = idTokens.count == 1 ? idTokens[0].compound ?? SearchText.stem(idTokens[0].parts[0]) : nil
             if let wholeID, hasOwnID { add([wholeID], Weight.exactID) }
             add(SearchText.terms(of: idTokens).filter { !hasOwnID || $0 != wholeID }, Weight.idPart)
-            let titleTerms = SearchText.terms(in: title)
             let titleWords = Set(SearchText.terms(of: SearchText.tokens(inFolded: SearchText.fold(title)).map {
                 SearchText.Token(parts: $0.parts, compound: nil)
             })).count
-            add(titleTerms, Int((Double(Weight.title) * (3.0 / Double(max(3, titleWords))).squareRoot()).rounded()))
-            add(tags.flatMap(SearchText.terms(in:)), Weight.tag)
-            add(headings.flatMap(SearchText.terms(in:)), Weight.heading)
-            add(scope.map(SearchText.terms(in:)) ?? [], Weight.scope)
-            add(steps.flatMap(SearchText.terms(in:)), Weight.step)
-            add(processTitle.map(SearchText.terms(in:)) ?? [], Weight.process)
-            add(owner.map { SearchText.terms(in: $0.handle + " " + $0.name) } ?? [], Weight.owner)
-            for term in SearchText.terms(in: plainText) { bodyCount[index(term)] += 1 }
+            add(texts: [title], Int((Double(Weight.title) * (3.0 / Double(max(3, titleWords))).squareRoot()).rounded()))
+            add(texts: tags, Weight.tag)
+            add(texts: headings, Weight.heading)
+            add(texts: scope.map { [$0] } ?? [], Weight.scope)
+            add(texts: steps, Weight.step)
+            add(texts: processTitle.map { [$0] } ?? [], Weight.process)
+            add(texts: owner.map { [$0.handle + " " + $0.name] } ?? [], Weight.owner)
+            SearchText.forEachTerm(in: plainText) { bodyCount[index($0)] += 1 }
             // A retired or superseded document stays findable, below the one in force.
             let scale = lifecycle == "retired" || lifecycle == "superseded" ? 2 : 1
-            (packedTerms, self.weights) = Self.pack(order.indices.map { at in
+            (packedTerms, self.weights) = (table.packed(separator: 0x1F), (0..<table.count).map { at in
                 let count = bodyCount[at]
                 let body = count == 0 ? 0 : min(Weight.bodyMaximum, count >= 8 ? 4 : count >= 4 ? 3 : count >= 2 ? 2 : 1)
-                return (term: order[at], weight: max(1, min(Weight.maximum, weights[at] + body) / scale))
+                return UInt8(clamping: max(1, min(Weight.maximum, weights[at] + body) / scale))
             })
         }
 
@@ -388,7 +385,7 @@ public enum SearchIndex {
                             // Empty pieces are no terms (as `split` leaves them out); each term has its weight.
                             if end > start, term < entry.weights.count {
                                 let piece = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                                let hash = PostingsTable.hash(piece)
+                                let hash = TermTable.hash(piece)
                                 if Int(hash >> 63) == job { table.add(piece, hash: hash, document: number, weight: Int(entry.weights[term])) }
                                 term += 1
                             }
@@ -396,8 +393,8 @@ public enum SearchIndex {
                         }
                     }
                 }
-                let order = table.utf16Order()
-                var half = TermHalf(terms: order.map(table.term(at:)), documents: order.map { table.postings[$0].count },
+                let order = table.terms.utf16Order()
+                var half = TermHalf(terms: order.map(table.terms.term(at:)), documents: order.map { table.postings[$0].count },
                                     postings: order.map { Self.encode(table.postings[$0]) })
                 // Typo order's keys (first scalar, scalar count) once per term, not per comparison.
                 let keys = half.terms.map(Self.typoKey)
@@ -795,22 +792,20 @@ public enum SearchIndex {
     }
 }
 
-/// The distinct terms of many pages with each term's postings, found by their UTF-8 bytes in an open-addressing table
-/// over one byte arena: an index of 2,000 SOPs meets 500,000 (page, term) pairs for 12,000 terms, and a dictionary
-/// keyed by strings made a string and a SipHash for each pair (most of building the index).
-struct PostingsTable {
+/// Distinct terms (UTF-8 bytes) in the order first added, found by an open-addressing table over one byte arena: an
+/// index of 2,000 SOPs meets 500,000 (page, term) pairs for 12,000 terms, and its entries a million term occurrences,
+/// where a dictionary keyed by strings made a string and a SipHash for each (most of indexing).
+struct TermTable {
     private var arena: [UInt8] = []
     private var ranges: [Range<Int>] = []
     private var hashes: [UInt64] = []
-    /// Per term (in the order first added): (document, weight) in the order added.
-    private(set) var postings: [[(document: Int, weight: Int)]] = []
     /// Term index + 1 per slot; 0 is empty. Kept at most half full.
-    private var slots = [Int32](repeating: 0, count: 1 << 12)
+    private var slots = [Int32](repeating: 0, count: 1 << 9)
 
     var count: Int { ranges.count }
 
-    /// FNV-1a over the bytes, finished by a multiply and xor-shift so that the slot (low bits) and the half (top bit)
-    /// depend on every byte.
+    /// FNV-1a over the bytes, finished by a multiply and xor-shift so that the slot (low bits) and a half of the
+    /// terms (top bit) depend on every byte.
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf29ce484222325
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
@@ -819,16 +814,14 @@ struct PostingsTable {
         return hash ^ (hash >> 32)
     }
 
-    /// Records that `document` holds the term `bytes` (not empty; `hash` is `hash(bytes)`) with `weight`.
-    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64, document: Int, weight: Int) {
+    /// The index of the term `bytes` (not empty), added when new; `hash` is `hash(bytes)`.
+    mutating func index(of bytes: UnsafeBufferPointer<UInt8>, hash: UInt64? = nil) -> (index: Int, added: Bool) {
+        let hash = hash ?? Self.hash(bytes)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] != 0 {
             let index = Int(slots[slot]) - 1
-            if hashes[index] == hash, holds(index, bytes) {
-                postings[index].append((document, weight))
-                return
-            }
+            if hashes[index] == hash, holds(index, bytes) { return (index, false) }
             slot = (slot + 1) & mask
         }
         slots[slot] = Int32(ranges.count + 1)
@@ -836,8 +829,8 @@ struct PostingsTable {
         arena.append(contentsOf: bytes)
         ranges.append(start..<arena.count)
         hashes.append(hash)
-        postings.append([(document, weight)])
         if ranges.count * 2 > slots.count { grow() }
+        return (ranges.count - 1, true)
     }
 
     private func holds(_ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -860,12 +853,40 @@ struct PostingsTable {
         String(decoding: arena[ranges[index]], as: UTF8.self)
     }
 
+    /// Every term in the order added, joined by `separator`.
+    func packed(separator: UInt8) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(arena.count + ranges.count)
+        for (index, range) in ranges.enumerated() {
+            if index > 0 { out.append(separator) }
+            out.append(contentsOf: arena[range])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// Term indices with the terms in UTF-16 order (`SearchText.utf16Less`).
     func utf16Order() -> [Int] {
         arena.withUnsafeBufferPointer { arena in
             ranges.indices.sorted { a, b in
                 SearchText.utf16Less(UnsafeBufferPointer(rebasing: arena[ranges[a]]), UnsafeBufferPointer(rebasing: arena[ranges[b]]))
             }
+        }
+    }
+}
+
+/// The distinct terms of many pages (`TermTable`) with each term's postings.
+struct PostingsTable {
+    private(set) var terms = TermTable()
+    /// Per term (in the order first added): (document, weight) in the order added.
+    private(set) var postings: [[(document: Int, weight: Int)]] = []
+
+    /// Records that `document` holds the term `bytes` (not empty; `hash` is `TermTable.hash(bytes)`) with `weight`.
+    mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64, document: Int, weight: Int) {
+        let (index, added) = terms.index(of: bytes, hash: hash)
+        if added {
+            postings.append([(document, weight)])
+        } else {
+            postings[index].append((document, weight))
         }
     }
 }

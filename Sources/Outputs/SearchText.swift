@@ -219,6 +219,53 @@ enum SearchText {
         return terms
     }
 
+    /// `terms(in:)` without a string for each occurrence: each term's UTF-8 bytes, in the same order, to `body` (the
+    /// bytes are valid only during the call).
+    static func forEachTerm(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let folded = fold(text)
+        guard folded.utf8.allSatisfy({ $0 < 0x80 }) else {
+            for var term in terms(of: scalarTokens(inFolded: folded)) { term.withUTF8(body) }
+            return
+        }
+        var parts = 0
+        var stemmed: [UInt8] = []
+        scanASCII(folded, word: { word in
+            // As `asciiTerms`: at most `longestWord` letters, not one ASCII letter, not a stop word.
+            if word.count > 1, word.count <= longestWord, word.count > longestStopWord || !isStopWord(word) {
+                asciiStem(word, into: &stemmed)
+                stemmed.withUnsafeBufferPointer(body)
+            }
+            parts += 1
+        }, tokenEnd: { compound in
+            if parts > 1, compound.count <= longestCompound { compound.withUnsafeBufferPointer(body) }
+            parts = 0
+        })
+    }
+
+    /// `stem` of an ASCII word's bytes, into `out`.
+    static func asciiStem(_ letters: [UInt8], into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: letters)
+        let count = letters.count
+        guard count >= 4, letters[count - 1] == UInt8(ascii: "s"),
+              letters.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return }
+        switch letters[count - 2] {
+        case UInt8(ascii: "u"), UInt8(ascii: "s"):
+            return
+        case UInt8(ascii: "e"):
+            let third = letters[count - 3]
+            if third == UInt8(ascii: "i"), letters[count - 4] != UInt8(ascii: "a"), letters[count - 4] != UInt8(ascii: "e") {
+                out[count - 3] = UInt8(ascii: "y")
+                out.removeLast(2)
+                return
+            }
+            if third == UInt8(ascii: "i") || third == UInt8(ascii: "a") || third == UInt8(ascii: "o") || third == UInt8(ascii: "e") { return }
+            out.removeLast()
+        default:
+            out.removeLast()
+        }
+    }
+
     /// `stem` of an ASCII word given as bytes.
     private static func asciiStem(_ letters: [UInt8]) -> String {
         let count = letters.count

@@ -111,6 +111,21 @@ import Testing
     }
 }
 
+@Suite struct TermBytesTests {
+    @Test("forEachTerm gives terms(in:)'s terms, in order, for ASCII and other text")
+    func sameAsTerms() {
+        let pieces = ["Refunds", "policies", "the", "status", "SOP-CS-001", "e-mail", "it's", " ", "\n", "réseaux", "Straße", "日本", "x", "queries",
+                      "buses", "caddies", "ROSES", "a", "ab", "goes", "access", "ﬁle", "ＳＯＰ", ".", "/", "@"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let text = (0..<Int.random(in: 0...20, using: &generator)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &generator)] }.joined()
+            var met: [String] = []
+            SearchText.forEachTerm(in: text) { met.append(String(decoding: $0, as: UTF8.self)) }
+            #expect(met == SearchText.terms(in: text), "\(text)")
+        }
+    }
+}
+
 @Suite struct StopWordBytesTests {
     @Test("a word's bytes are a stop word exactly when the stop-word list holds it")
     func sameAsList() {
