@@ -89,8 +89,18 @@ import Testing
         let second = await loader.loadConcurrently(edited, memo: &saved)
         #expect(saved.parsed == 1)
         #expect(same(second, await loader.loadConcurrently(edited)))
+        let afterEdit = saved.bytes(header: "h")
         let third = await loader.loadConcurrently(Array(edited.dropLast()), memo: &saved)
         #expect(saved.parsed == 0 && saved.count == 3)
         #expect(same(third, await loader.loadConcurrently(Array(edited.dropLast()))))
+
+        // Written after the edit, the unchanged entries were copied as the bytes they were read as and the edited one
+        // encoded anew: the file reads back to the same documents with nothing parsed, and so does its own rewrite.
+        var reread = try #require(DocumentMemo(afterEdit, header: "h"))
+        #expect(same(await loader.loadConcurrently(edited, memo: &reread), second) && reread.parsed == 0)
+        let rewritten = reread.bytes(header: "h")
+        #expect(rewritten.count == afterEdit.count)
+        var again = try #require(DocumentMemo(rewritten, header: "h"))
+        #expect(same(await loader.loadConcurrently(edited, memo: &again), second) && again.parsed == 0)
     }
 }
