@@ -169,7 +169,9 @@ public struct DocumentLoader: Sendable {
             path: path, contentPath: contentPath, kind: kind,
             id: fields.string("id") ?? (isProcessFile ? (folders.first ?? contentPath) : contentPath),
             title: title, titleSource: titleSource, processKey: processKey,
-            owner: fields.string("owner").map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 },
+            // An empty handle (`owner: ""`, `owner: "@"`) is no owner, as a missing key is: not a handle named "".
+            owner: fields.string("owner").map { $0.trimmingCharacters(in: .whitespaces) }.map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }
+                .flatMap { $0.isEmpty ? nil : $0 },
             reviewInterval: interval, criticality: fields.string("criticality")?.lowercased(), scope: fields.string("scope"),
             tags: fields.list("tags"), status: status, effectiveDate: fields.day("effective_date"),
             supersedes: fields.list("supersedes"), lastReviewed: lastReviewed, revisionOffset: max(0, revisionOffset),

@@ -51,12 +51,17 @@ public struct MarkdownRenderer: Sendable {
 
     private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 
+    /// What `resolveLink` returns for a link that leads nowhere the site publishes and must not be written as a link
+    /// (an earlier revision's link to a file deleted since); no URL can be this text.
+    public static let unlinked = "\u{0}unlinked"
+
     /// Renders `markdown`.
     /// - Parameters:
     ///   - firstLine: the file line the body starts on (after front matter), so reported lines are file lines.
     ///   - dropLeadingTitle: remove a level-one heading that is the first block and report its text as `title`
     ///     (the page template shows the title itself, as MkDocs Material does).
-    ///   - resolveLink: returns the URL to use for a link or image, or nil to keep it as written.
+    ///   - resolveLink: returns the URL to use for a link or image, nil to keep it as written, or `unlinked` to show
+    ///     a link's text without the link (an image's description as text).
     public func render(_ markdown: String, firstLine: Int = 1, dropLeadingTitle: Bool = false,
                        resolveLink: (MarkdownLink) -> String? = { _ in nil }) -> RenderedMarkdown {
         // Not CMARK_OPT_GITHUB_PRE_LANG: its `<pre lang="bash">` misuses the language-of-text attribute (axe: valid-lang);
@@ -89,6 +94,7 @@ public struct MarkdownRenderer: Sendable {
         // cmark-gfm's autolink extension makes the links of bare `https://` and e-mail addresses after parsing, with
         // no position (line 0): they are on this line (found by fuzzing: such links were reported on line 0).
         var currentLine = 1
+        var unlinked: [OpaquePointer] = []
         let iterator = cmark_iter_new(document)
         defer { cmark_iter_free(iterator) }
         while true {
@@ -112,8 +118,23 @@ public struct MarkdownRenderer: Sendable {
                 let link = MarkdownLink(destination: destination, isImage: type == CMARK_NODE_IMAGE, line: line,
                                         text: type == CMARK_NODE_IMAGE ? Self.plainText(of: node) : "")
                 links.append(link)
-                if let replacement = resolveLink(link) { cmark_node_set_url(node, replacement) }
+                if let replacement = resolveLink(link) {
+                    if replacement == Self.unlinked { unlinked.append(node) } else { cmark_node_set_url(node, replacement) }
+                }
             }
+        }
+        // After the walk (the iterator must not see the tree change): each link's contents take its place; an image
+        // becomes its description.
+        for node in unlinked {
+            if cmark_node_get_type(node) == CMARK_NODE_IMAGE {
+                if let text = cmark_node_new(CMARK_NODE_TEXT) {
+                    cmark_node_set_literal(text, Self.plainText(of: node))
+                    cmark_node_insert_before(node, text)
+                }
+            } else {
+                while let child = cmark_node_first_child(node) { cmark_node_insert_before(node, child) }
+            }
+            cmark_node_free(node)
         }
 
         let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser))

@@ -102,7 +102,9 @@ extension BuiltInTemplates {
         out += "</dd></div>\n        <div><dt>Review</dt><dd>Every " + e(view.interval) + " (" + e(view.intervalSource) + ")"
         if !view.nextDue.isEmpty { out += "<br>Next due <time datetime=\"" + e(view.nextDueISO) + "\">" + e(view.nextDue) + "</time>" }
         out += "</dd></div>\n        <div><dt>Tags</dt><dd>"
-        for link in view.tagLinks { out += "<a class=\"tag\" href=\"" + e(link.url) + "\">" + e(link.text) + "</a> " }
+        for link in view.tagLinks {
+            out += (link.url.isEmpty ? "<span class=\"tag\">" + e(link.text) + "</span> " : "<a class=\"tag\" href=\"" + e(link.url) + "\">" + e(link.text) + "</a> ")
+        }
         if view.tagLinks.isEmpty { out += "none" }
         out += "</dd></div>\n        <div><dt>Contributors</dt><dd><ul class=\"contributors\">"
         for contributor in view.contributors {

@@ -13,7 +13,7 @@ struct BuiltInTemplates: Sendable {
     static let fingerprints = [
         "layouts/layout": "f4bd17d801619aaa02b237c70737f8f3",
         "layouts/revision": "9be77ab151e97bf435207acf2678e047",
-        "layouts/sop": "bad7f3aabea7efeb71e87c1a3651d7f2",
+        "layouts/sop": "9dab1b7e77b83f4570ce91898f95fbde",
         "partials/badge": "3efce4837c9d10dabe01ea9bec8d887c",
         "partials/page-table": "4431669b942b614c741c3ef7a601d4b8",
         "layouts/list": "cc7160fdcba7aa707268cd7c9c4da8be",

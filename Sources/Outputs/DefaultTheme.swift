@@ -247,7 +247,7 @@ Every SOP is listed below ({{summary}}), so this page also works without JavaScr
         {{#lastChange}}<div><dt>Last change</dt><dd><time datetime="{{instant}}">{{day}}</time> by {{author}}<br><code>{{shortID}}</code> {{subject}}</dd></div>{{/lastChange}}
         <div><dt>Last review</dt><dd>{{#lastReview}}<time datetime="{{dayISO}}">{{day}}</time>{{#reviewer}} by {{reviewer}}{{/reviewer}}<br><span class="muted">{{evidence}}{{#shortID}} <code>{{shortID}}</code>{{/shortID}}</span>{{/lastReview}}{{^lastReview}}None on record{{/lastReview}}</dd></div>
         <div><dt>Review</dt><dd>Every {{interval}} ({{intervalSource}}){{#nextDue}}<br>Next due <time datetime="{{nextDueISO}}">{{nextDue}}</time>{{/nextDue}}</dd></div>
-        <div><dt>Tags</dt><dd>{{#tagLinks}}<a class="tag" href="{{url}}">{{text}}</a> {{/tagLinks}}{{^tagLinks}}none{{/tagLinks}}</dd></div>
+        <div><dt>Tags</dt><dd>{{#tagLinks}}{{#url}}<a class="tag" href="{{url}}">{{text}}</a>{{/url}}{{^url}}<span class="tag">{{text}}</span>{{/url}} {{/tagLinks}}{{^tagLinks}}none{{/tagLinks}}</dd></div>
         <div><dt>Contributors</dt><dd><ul class="contributors">{{#contributors}}<li>{{name}} <span class="muted">({{commits}})</span></li>{{/contributors}}</ul></dd></div>
       </dl>
       {{#hasInstructions}}<h2 class="meta__title">Work instructions</h2><ul class="toc">{{#instructions}}<li><a href="{{url}}">{{text}}</a></li>{{/instructions}}</ul>{{/hasInstructions}}

@@ -70,6 +70,10 @@ public struct RenderKey: Sendable {
                              document.order.map(String.init) ?? "-", document.supersedes.joined(separator: ","),
                              page.supersededBy.joined(separator: ",")].joined(separator: "\u{0}"))
         }
+        // Which tag and owner pages exist (those of SOPs in force): an SOP page links only to those (`ReadingOrder`).
+        let live = site.pages.filter { !$0.isObsolete }
+        fingerprint.add(Set(live.flatMap(\.document.tags).map(Permalink.slug)).sorted().joined(separator: "\u{0}"))
+        fingerprint.add(Set(live.compactMap(\.document.owner).map(Permalink.slug)).sorted().joined(separator: "\u{0}"))
         shared = fingerprint
     }
 
@@ -171,6 +175,7 @@ public struct RenderKey: Sendable {
         for text in [c.commitID, c.shortID, c.authorName, c.authorEmail, c.subject, c.kind.rawValue] { f.add(text) }
         add(c.instant, to: &f)
         f.add(c.day.daysSinceEpoch)
+        f.add(c.path.value)
         f.add(c.renamedFrom?.value)
         f.add(c.revision ?? Int.min)
         f.add(c.isIgnored ? 1 : 0)
@@ -188,8 +193,8 @@ public struct RenderKey: Sendable {
         "Document": ["path", "contentPath", "kind", "id", "title", "titleSource", "processKey", "owner", "reviewInterval", "criticality",
                      "scope", "tags", "status", "effectiveDate", "supersedes", "lastReviewed", "revisionOffset", "order", "parent",
                      "start", "end", "stakeholders", "outcome", "body", "bodyFirstLine", "bodyStartsWithTitle", "keyLines"],
-        "ChangeFacts": ["commitID", "shortID", "authorName", "authorEmail", "instant", "day", "subject", "kind", "renamedFrom", "revision",
-                        "isIgnored", "blob"],
+        "ChangeFacts": ["commitID", "shortID", "authorName", "authorEmail", "instant", "day", "subject", "kind", "path", "renamedFrom",
+                        "revision", "isIgnored", "blob"],
         "ContributorFacts": ["name", "email", "commits"],
         "ReviewStatus": ["state", "interval", "intervalSource", "lastReview", "nextDue", "daysUntilDue"],
         "ReviewEvidence": ["kind", "day", "instant", "reviewer", "reviewerEmail", "commitID", "subject", "note"],

@@ -1,4 +1,5 @@
 import Documents
+import GFM
 import Mustache
 import SiteModel
 import SOPCore
@@ -19,19 +20,22 @@ extension SiteRenderer {
         for sop in pages {
             let revisions = sop.history.filter { $0.kind.isRevision && $0.revision != nil && $0.blob != nil }
             guard let newest = revisions.first?.revision else { continue }
-            // The revisions of one SOP share their source path and mostly their links: resolve each link once.
+            // The revisions of one SOP mostly share their source path and their links: resolve each link once per path.
             var targets: [String: Site.LinkTarget] = [:]
             for (index, change) in revisions.enumerated() {
                 guard let number = change.revision, let blob = change.blob, let text = texts[blob] else { continue }
                 let permalink = Self.revisionPermalink(id: sop.document.id, revision: number)
                 let body = Self.body(of: text)
                 let rendered = markdown.render(body, dropLeadingTitle: sop.document.bodyStartsWithTitle) { link -> String? in
-                    // Links resolve as they do on the current page; old targets that are gone are left as written.
-                    let target = targets[link.destination] ?? site.resolve(link.destination, from: sop.document.path)
-                    targets[link.destination] = target
+                    // Links resolve from where the file was at that revision, to documents renamed since too; a target
+                    // the site no longer has is shown as text, not as a link that leads nowhere.
+                    let key = change.path.value + "\u{0}" + link.destination
+                    let target = targets[key] ?? site.resolve(link.destination, fromEarlierPath: change.path)
+                    targets[key] = target
                     switch target {
                     case .page(let target, let fragment): return Permalink.relative(from: permalink, to: target) + (fragment.map { "#" + $0 } ?? "")
                     case .asset(let target): return Permalink.relative(from: permalink, to: target)
+                    case .missing: return MarkdownRenderer.unlinked
                     default: return nil
                     }
                 }

@@ -351,8 +351,10 @@ public struct SiteRenderer: Sendable {
     }
 
     func homeView(_ site: Site) -> HomeView {
-        let overdue = site.pages.filter { $0.review.state == .overdue }.count
-        let dueSoon = site.pages.filter { $0.review.state == .dueSoon }.count
+        // SOPs in force only, as the dashboard and `sopsite check` count: a retired or superseded SOP is due no review.
+        let live = site.pages.filter { !$0.isObsolete }
+        let overdue = live.filter { $0.review.state == .overdue }.count
+        let dueSoon = live.filter { $0.review.state == .dueSoon }.count
         return HomeView(
             siteTitle: site.config.title,
             processes: site.processes.map { process in
@@ -373,7 +375,11 @@ public struct SiteRenderer: Sendable {
                            pages: process.pages.map { row($0, from: process.permalink) },
                            hasDefinition: document?.start != nil || document?.end != nil || document?.outcome != nil,
                            stages: stages(of: process, from: process.permalink), diagram: diagram(of: process),
-                           ownerURL: document?.owner.map { Permalink.relative(from: process.permalink, to: Self.ownerPermalink($0)) } ?? "")
+                           ownerURL: document?.owner.flatMap { owner in
+                               // Owner pages list SOPs in force: a process owner who owns none has no page.
+                               site.pages.contains { !$0.isObsolete && $0.document.owner.map(Permalink.slug) == Permalink.slug(owner) }
+                                   ? Permalink.relative(from: process.permalink, to: Self.ownerPermalink(owner)) : nil
+                           } ?? "")
     }
 
     /// - Parameter revisionLinks: the revision history links each revision to its page (false when none are published).
@@ -440,8 +446,13 @@ public struct SiteRenderer: Sendable {
             instructions: (order.instructions[document.id] ?? []).map {
                 LinkView(text: $0.document.title, url: Permalink.relative(from: sop.permalink, to: $0.permalink))
             },
-            tagLinks: document.tags.map { LinkView(text: $0, url: Permalink.relative(from: sop.permalink, to: Self.tagPermalink($0))) },
-            ownerURL: document.owner.map { Permalink.relative(from: sop.permalink, to: Self.ownerPermalink($0)) } ?? "")
+            // A tag or owner with no page (only retired or superseded SOPs have it) is shown without a link.
+            tagLinks: document.tags.map { tag in
+                LinkView(text: tag, url: order.tagPages.contains(Permalink.slug(tag)) ? Permalink.relative(from: sop.permalink, to: Self.tagPermalink(tag)) : "")
+            },
+            ownerURL: document.owner.flatMap { owner in
+                order.ownerPages.contains(Permalink.slug(owner)) ? Permalink.relative(from: sop.permalink, to: Self.ownerPermalink(owner)) : nil
+            } ?? "")
     }
 
     /// How a review is evidenced, in words.

@@ -12,6 +12,8 @@ public struct ChangeFacts: Sendable, Equatable {
     public let day: Day
     public let subject: String
     public let kind: ChangeKind
+    /// The document's path after the commit (where its links were written from).
+    public let path: RepoPath
     /// The old path when the commit moved the document.
     public let renamedFrom: RepoPath?
     /// The revision this commit made (offset included), nil when it was not a revision.
@@ -135,6 +137,9 @@ public struct Site: Sendable {
     public let assets: [RepoPath: String]
     private let permalinks: [RepoPath: String]
     private let permalinksByID: [String: String]
+    /// Earlier paths of published documents (from their history) → the document's path now, for links written in
+    /// earlier revisions.
+    private let formerPaths: [RepoPath: RepoPath]
 
     /// Options that change what is published.
     public struct Options: Sendable {
@@ -160,7 +165,7 @@ public struct Site: Sendable {
             return ChangeFacts(commitID: commit.id, shortID: commit.shortID, authorName: commit.authorName,
                                authorEmail: commit.authorEmail, instant: commit.authorTime,
                                day: calendar.day(of: commit.authorTime), subject: commit.subject, kind: commit.kind,
-                               renamedFrom: commit.renamedFrom, revision: commit.kind.isRevision ? revision : nil,
+                               path: commit.path, renamedFrom: commit.renamedFrom, revision: commit.kind.isRevision ? revision : nil,
                                isIgnored: commit.isIgnored, blob: commit.blob)
         }
     }
@@ -177,6 +182,7 @@ public struct Site: Sendable {
 
         // Ids are unique across the site: a duplicate is an error naming both files.
         var firstByID: [String: Document] = [:]
+        var firstByIDSlug: [String: Document] = [:]
         var permalinkOwner: [String: Document] = [:]
         var permalinks: [RepoPath: String] = [:]
         var usable: [Document] = []
@@ -193,6 +199,17 @@ public struct Site: Sendable {
                 continue
             }
             firstByID[document.id] = document
+            // Ids that differ only in case or punctuation share one address (`/sop/<id>/rev/<n>.html`, review feeds):
+            // one's revision pages replaced the other's.
+            let idSlug = Permalink.slug(document.id)
+            if let first = firstByIDSlug[idSlug] {
+                diagnostics.append(.error("document.duplicate-id", "id \"\(document.id)\" differs from the id \"\(first.id)\" of \(first.path) "
+                                          + "only in case or punctuation: both would be published at /sop/\(idSlug)/",
+                                          at: document.location(of: "id"), notes: [.init("the other id", at: first.location(of: "id"))],
+                                          fix: "give each document its own id"))
+                continue
+            }
+            firstByIDSlug[idSlug] = document
             if document.status == .draft && !options.includeDrafts { continue }
             let permalink = document.kind == .process
                 ? Permalink.page(forContentPath: document.processKey ?? document.contentPath)
@@ -347,9 +364,17 @@ public struct Site: Sendable {
         var permalinksByID: [String: String] = [:]
         for page in all { permalinksByID[page.document.id] = page.permalink }
 
+        // A path a document had before, unless a document lives there now (a re-used path is that document's).
+        var formerPaths: [RepoPath: RepoPath] = [:]
+        for document in usable {
+            for old in historyIndex[document.path]?.previousPaths ?? [] where permalinks[old] == nil && formerPaths[old] == nil {
+                formerPaths[old] = document.path
+            }
+        }
+
         let site = Site(config: config, now: now, head: historyIndex.head, isHistoryIncomplete: historyIndex.isShallow, unloadable: options.unloadable, processes: processes, unassigned: unassigned.sorted(by: byID),
                         pages: all.sorted(by: byID), owners: options.owners, assets: assetURLs, permalinks: permalinks,
-                        permalinksByID: permalinksByID)
+                        permalinksByID: permalinksByID, formerPaths: formerPaths)
         return Diagnosed(site, diagnostics: diagnostics.sorted())
     }
 
@@ -415,6 +440,15 @@ public struct Site: Sendable {
         }
         if let asset = assets[target] { return .asset(asset) }
         return .missing(target)
+    }
+
+    /// `resolve(_:from:)` for a link written in an earlier revision, from the path the document had then: a link to a
+    /// document renamed since leads to that document's page now; what the site no longer has at all stays `.missing`.
+    public func resolve(_ destination: String, fromEarlierPath source: RepoPath) -> LinkTarget {
+        let target = resolve(destination, from: source)
+        guard case .missing(let path?) = target, let now = formerPaths[path], let permalink = permalinks[now] else { return target }
+        let fragment = destination.firstIndex(of: "#").map { String(destination[destination.index(after: $0)...]) }
+        return .page(permalink, fragment: fragment)
     }
 
     /// The permalink of the document at `path`, if published.

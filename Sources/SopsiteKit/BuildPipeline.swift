@@ -255,8 +255,9 @@ public enum BuildPipeline {
         clock.lap("assemble site", into: &report)
         report.pages = site.pages.count
         report.processes = site.processes.count
-        report.overdue = site.pages.filter { $0.review.state == .overdue }.count
-        report.dueSoon = site.pages.filter { $0.review.state == .dueSoon }.count
+        // SOPs in force only, as the home page, the dashboard and `sopsite check` count them.
+        report.overdue = site.pages.filter { !$0.isObsolete && $0.review.state == .overdue }.count
+        report.dueSoon = site.pages.filter { !$0.isObsolete && $0.review.state == .dueSoon }.count
 
         var theme = Theme.builtIn
         if let override = request.themeOverride ?? config.themeFolder.map({ repositoryPath + "/" + $0.value }) {
@@ -332,6 +333,17 @@ public enum BuildPipeline {
         report.diagnostics += rendered.diagnostics
         renderMemory?.finishBuild(succeeded: !report.diagnostics.contains { $0.severity == .error })
         report.reusedSOPs = previousRender?.reused ?? 0
+        // A file of the content folder published where sopsite writes one of its own (the theme's `assets/style.css`, a
+        // revision page) would silently replace it.
+        let renderedPaths = staging == nil ? Set(rendered.value.map(\.path)) : []
+        for asset in tree.value.assets {
+            guard let url = site.assets[asset.path] else { continue }
+            let path = String(url.dropFirst())
+            guard staging?.holdsFile(path) ?? renderedPaths.contains(path) else { continue }
+            report.diagnostics.append(.error("content.reserved-url", "this file would be published at \(url), where sopsite writes a file of its own "
+                                             + "(a theme asset, a revision page or the search index)", at: SourceLocation(asset.path),
+                                             fix: "rename the file or move it to another folder"))
+        }
         if case .check(let threshold) = request.mode {
             report.diagnostics = CheckPolicy.apply(to: report.diagnostics, site: site, threshold: threshold)
             return finish(report)

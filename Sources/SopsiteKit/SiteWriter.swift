@@ -53,6 +53,8 @@ enum SiteWriter {
 
         /// The site's files so far, written or reused (each once, however often it was tried).
         var filesWritten: Int { lock.withLock { produced.count } }
+        /// True when the site already has a file at `path` (relative), written or reused.
+        func holdsFile(_ path: String) -> Bool { lock.withLock { produced.contains(path) } }
         /// Files whose bytes had to be written (the others were the previous site's, linked or kept).
         var filesRewritten: Int { lock.withLock { rewritten } }
         /// True when the build updates the cache's spare site instead of a fresh folder.

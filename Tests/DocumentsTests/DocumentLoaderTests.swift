@@ -34,6 +34,13 @@ import Testing
         #expect(document.bodyFirstLine == 8)
     }
 
+    @Test("an empty owner is no owner, not a handle named \"\"", arguments: ["\"\"", "\"@\"", "\"  \"", "''"])
+    func emptyOwner(owner: String) throws {
+        let document = try #require(load("content/ops/x.md", "---\ntitle: X\nowner: \(owner)\n---\nBody\n").value)
+        #expect(document.owner == nil)
+        #expect(try #require(load("content/ops/y.md", "---\ntitle: Y\nowner: \" @dana \"\n---\nBody\n").value).owner == "dana")
+    }
+
     @Test("without front matter: title from the first level-one heading, id from the path")
     func noFrontMatter() throws {
         let document = try #require(load("content/ops/restart-the-api.md", "# Restart the API\n\nRun it.\n").value)

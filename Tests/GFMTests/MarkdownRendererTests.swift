@@ -2,6 +2,15 @@ import GFM
 import Testing
 
 @Suite struct MarkdownRendererTests {
+    @Test("a link resolved to `unlinked` becomes its text; an image its description; the others keep their links")
+    func unlinked() {
+        let rendered = MarkdownRenderer().render("See [the *old* page](old.md), ![the flow](flow.png) and [kept](kept.md).\n\n[gone](gone.md)\n") { link in
+            link.destination == "kept.md" ? "kept/" : MarkdownRenderer.unlinked
+        }
+        #expect(rendered.html == "<p>See the <em>old</em> page, the flow and <a href=\"kept/\">kept</a>.</p>\n<p>gone</p>\n", "\(rendered.html)")
+        #expect(rendered.links.map(\.destination) == ["old.md", "flow.png", "kept.md", "gone.md"])
+    }
+
     let renderer = MarkdownRenderer()
 
     @Test("raw HTML is omitted and javascript: links are emptied unless allowed")

@@ -32,4 +32,18 @@ import Testing
         #expect(site.value.pages.map(\.document.id) == ["SOP-3"])
         #expect(site.value.processes.map(\.permalink) == ["/ops/"])
     }
+
+    @Test("ids that differ only in case or punctuation are an error: they share one address for revision pages",
+          arguments: [("OPS-1", "ops-1"), ("SOP 1", "SOP-1"), ("ops/plain", "ops-plain")])
+    func idsSharingAnAddress(first: String, second: String) throws {
+        // Found by a fresh user's trial: `OPS-1` and `ops-1` both published /sop/ops-1/rev/1.html, one SOP's Rev 1
+        // replacing the other's.
+        let site = assemble([
+            "content/a/one.md": "---\nid: \(first)\ntitle: One\n---\nOne.\n",
+            "content/b/two.md": "---\nid: \(second)\ntitle: Two\n---\nTwo.\n",
+        ])
+        let problems = site.diagnostics.filter { $0.code == "document.duplicate-id" }
+        #expect(problems.count == 1 && problems.first?.severity == .error, "\(site.diagnostics)")
+        #expect(site.value.pages.count == 1)
+    }
 }

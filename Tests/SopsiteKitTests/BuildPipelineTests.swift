@@ -159,6 +159,23 @@ import TestSupport
         #expect(index.contains("\"id\":\"SOP-CS-001\""))
     }
 
+    @Test("a content file published where sopsite writes its own (a theme asset, a revision page) is an error, and nothing is written")
+    func contentOverGeneratedFiles() async throws {
+        // Found by a fresh user's trial: content/assets/style.css replaced the theme's stylesheet, and a hand-made
+        // content/sop/sop-1/rev/1.html an SOP's first revision page, without a word.
+        let repo = try GitFixture()
+        try repo.commit("Add", by: .alice, at: "2025-01-10T09:00:00+00:00", write: [
+            "content/ops/a.md": sop("SOP-1", title: "Restart the API", steps: ["Restart it."]),
+            "content/assets/style.css": "body { background: red }\n",
+            "content/sop/sop-1/rev/1.html": "<p>not the revision</p>\n",
+            "content/assets/diagram.svg": "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+        ])
+        let built = try await build(repo)
+        let found = built.report.diagnostics.filter { $0.code == "content.reserved-url" }.map { $0.location.path.value }.sorted()
+        #expect(found == ["content/assets/style.css", "content/sop/sop-1/rev/1.html"], "\(built.report.diagnostics)")
+        #expect(!built.report.succeeded && !FileManager.default.fileExists(atPath: built.output))
+    }
+
     @Test("without --out or output:, the site goes to _site at the top of the repository, whatever the working folder")
     func defaultOutputInRepository() async throws {
         let repo = try GitFixture()

@@ -139,6 +139,32 @@ import TestSupport
         _ = try await expectSameAsFullBuild(rewritten, output: site, cache: cache, "rewritten history")
     }
 
+    @Test("a retired SOP links only to the tag and owner pages that exist (they list SOPs in force), in cached builds too")
+    func retiredLinks() async throws {
+        let repo = try GitFixture()
+        let live = { (tags: String) in "---\nid: SOP-1\ntitle: Refund\nowner: alice\ntags: [\(tags)]\n---\n1. Refund.\n" }
+        try repo.commit("Add", by: .alice, at: "2025-01-06T09:00:00+01:00", write: [
+            "content/support/refund.md": live("billing"),
+            "content/support/old.md": "---\nid: SOP-0\ntitle: Old refund\nstatus: retired\nowner: carol\ntags: [billing, legacy]\n---\nOld.\n",
+        ])
+        let out = try TemporaryDirectory(prefix: "sopsite-out")
+        let site = out.path + "/site", cache = out.path + "/cache"
+        let first = try await expectSameAsFullBuild(repo, output: site, cache: cache, "first build")
+        // Both are a year past review, but only the SOP in force is counted, as the dashboard and `check` count.
+        #expect(first.overdue == 1)
+        #expect(try String(contentsOfFile: site + "/index.html", encoding: .utf8).contains("<strong>1</strong> overdue"))
+        var old = try String(contentsOfFile: site + "/support/old/index.html", encoding: .utf8)
+        #expect(old.contains("<a class=\"tag\" href=\"../../tags/billing/\">billing</a>"))
+        #expect(old.contains("<span class=\"tag\">legacy</span>") && !old.contains("tags/legacy/"))
+        #expect(!old.contains("owners/carol/") && !FileManager.default.fileExists(atPath: site + "/owners/carol"))
+        #expect(!FileManager.default.fileExists(atPath: site + "/tags/legacy"))
+        // The SOP in force drops the tag: its page goes, and the retired SOP's page stops linking to it.
+        try repo.directory.write("content/support/refund.md", live("payments"))
+        _ = try await expectSameAsFullBuild(repo, output: site, cache: cache, "tag dropped")
+        old = try String(contentsOfFile: site + "/support/old/index.html", encoding: .utf8)
+        #expect(old.contains("<span class=\"tag\">billing</span>") && !FileManager.default.fileExists(atPath: site + "/tags/billing"))
+    }
+
     @Test("the site before last, kept in the cache, is updated in place and swapped in: same bytes as a full build, even where a page becomes a folder")
     func spareSiteUpdatedInPlace() async throws {
         let repo = try repository()

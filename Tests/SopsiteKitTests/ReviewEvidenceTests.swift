@@ -126,6 +126,33 @@ import TestSupport
 
 /// Earlier revisions stay readable, from Git blobs.
 @Suite struct RevisionPageTests {
+    @Test("an earlier revision's links resolve from where the file was then, follow renames since, and a target that is gone is text")
+    func earlierLinks() async throws {
+        // Found by a fresh user's trial: revision pages kept `<a href="restore.md">` to files renamed or deleted since.
+        let repo = try GitFixture()
+        let refund = { (links: String) in "---\nid: SOP-1\ntitle: Refund\n---\n1. Check.\n2. See \(links).\n" }
+        try repo.commit("add", by: .alice, at: "2025-01-10T09:00:00+00:00", write: [
+            "a/refund.md": refund("[restore](restore.md), [old](old.md#steps) and ![the flow](flow.png)"),
+            "a/restore.md": "---\nid: SOP-2\ntitle: Restore\n---\nRestore.\n",
+            "a/old.md": "---\nid: SOP-3\ntitle: Old\n---\nOld.\n",
+            "a/flow.png": "png",
+        ])
+        try repo.commit("rename and tidy", by: .bob, at: "2025-02-10T09:00:00+00:00", write: [
+            "a/refund.md": refund("[restore](../b/restore-data.md)"),
+        ], delete: ["a/old.md", "a/flow.png"], move: [(from: "a/restore.md", to: "b/restore-data.md")])
+        // The SOP itself moves too: its first revision's links were written from a/.
+        try repo.commit("move refund", by: .carol, at: "2025-03-10T09:00:00+00:00", move: [(from: "a/refund.md", to: "c/refund.md")])
+        let out = try TemporaryDirectory(prefix: "sopsite-out")
+        let report = await BuildPipeline.run(BuildRequest(repository: repo.path, content: ".", output: out.path + "/site", now: .day(Day(2025, 4, 1))))
+        #expect(report.succeeded, "\(report.diagnostics)")
+        let first = try String(contentsOfFile: out.path + "/site/sop/sop-1/rev/1.html", encoding: .utf8)
+        #expect(first.contains("<a href=\"../../../b/restore-data/\">restore</a>"), "\(first)")
+        #expect(first.contains(" old and ") && !first.contains("old.md"))
+        #expect(first.contains("the flow") && !first.contains("flow.png") && !first.contains("<img"))
+        let second = try String(contentsOfFile: out.path + "/site/sop/sop-1/rev/2.html", encoding: .utf8)
+        #expect(second.contains("<a href=\"../../../b/restore-data/\">restore</a>"))
+    }
+
     @Test("every revision is published at /sop/<id>/rev/<n>.html from its blob, older ones watermarked, each with a diff")
     func revisionPages() async throws {
         let repo = try GitFixture()
