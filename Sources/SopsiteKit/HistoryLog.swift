@@ -2,6 +2,7 @@ import Documents
 import Foundation
 import Git
 import History
+import SiteModel
 import SOPCore
 
 /// What `sopsite log` was asked for. Paths are as the user gave them.
@@ -120,6 +121,7 @@ public enum HistoryLog {
         // Where else a path may be meant from, as `git log` reads them: the current folder (inside the repository),
         // and the content folder (as page URLs show them).
         let here = BuildPipeline.absolute(".")
+        var byPermalink: [String: RepoPath]?
         for typed in paths {
             var path = repositoryRelative(typed, repositoryPath: repositoryPath)
             var found = matches(path)
@@ -132,6 +134,21 @@ public enum HistoryLog {
                         (path, found) = (candidate, other)
                         break
                     }
+                }
+            }
+            // A page's URL as the site shows it (`ops/backup`, `/ops/backup/`): the SOP published there.
+            if found.isEmpty {
+                let trimmed = typed.split(separator: "/").joined(separator: "/")
+                if byPermalink == nil {
+                    byPermalink = [:]
+                    for document in all {
+                        guard let relative = document.relative(to: contentRoot) else { continue }
+                        let stem = relative.hasSuffix(".markdown") ? String(relative.dropLast(9)) : relative.hasSuffix(".md") ? String(relative.dropLast(3)) : relative
+                        byPermalink?[Permalink.page(forContentPath: stem)] = document
+                    }
+                }
+                if !trimmed.isEmpty, let document = byPermalink?[Permalink.page(forContentPath: trimmed)] {
+                    (path, found) = (document, [document])
                 }
             }
             if !found.isEmpty {

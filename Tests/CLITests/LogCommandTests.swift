@@ -113,6 +113,11 @@ import TestSupport
         let fromFolder = try sopsite(["log", "--no-cache", "--repo", "../..", "refund.md"], in: repo.path + "/content/finance")
         #expect(fromFolder.status == 0, "\(fromFolder.errors)")
         #expect(fromFolder.output == top.output)
+        // As the page's URL shows it (found by a fresh user's trial: `finance/refund` was refused).
+        for url in ["finance/refund", "/finance/refund/"] {
+            let fromURL = try sopsite(["log", "--no-cache", url], in: repo.path)
+            #expect(fromURL.status == 0 && fromURL.output == top.output, "\(url): \(fromURL.errors)")
+        }
         let typo = try sopsite(["log", "--no-cache", "finance/refnd.md"], in: repo.path)
         #expect(typo.status == 1)
         #expect(typo.errors.contains("the current folder or the content folder"))
