@@ -283,7 +283,7 @@ public enum BuildPipeline {
                 return finish(report)
             }
         }
-        clock.lap("staging (spare awaited)", into: &report)
+        clock.lap("open the staging folder (spare site checked)", into: &report)
         // Every revision of every SOP is published from its blob (never the working tree), read as each chunk of SOPs
         // is rendered, through a repository handle of its own (libgit2 handles are not shared between threads).
         var revisionTexts: SiteRenderer.RevisionTexts?
@@ -317,7 +317,7 @@ public enum BuildPipeline {
                 previousRender = PreviousRender(previous: await previousPages.value, staging: staging)
                 renderCache = previousRender
             }
-            clock.lap("previous pages awaited", into: &report)
+            clock.lap("previous pages loaded", into: &report)
             rendered = try await SiteRenderer(theme: theme, allowRawHTML: config.allowRawHTML)
                 .render(site, revisionTexts: revisionTexts, sink: sink, cache: renderCache)
         } catch {
