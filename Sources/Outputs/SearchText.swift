@@ -242,7 +242,8 @@ enum SearchText {
         })
     }
 
-    /// `stem` of an ASCII word's bytes, into `out`.
+    /// `stem` of a word's bytes, into `out` (the one implementation of the rules; a word that is not all ASCII
+    /// letters is copied unchanged).
     static func asciiStem(_ letters: [UInt8], into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
         out.append(contentsOf: letters)
@@ -268,10 +269,9 @@ enum SearchText {
 
     /// `stem` of an ASCII word given as bytes.
     private static func asciiStem(_ letters: [UInt8]) -> String {
-        let count = letters.count
-        guard count >= 4, letters[count - 1] == UInt8(ascii: "s"),
-              letters.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return String(decoding: letters, as: UTF8.self) }
-        return stem(String(decoding: letters, as: UTF8.self))
+        var stemmed: [UInt8] = []
+        asciiStem(letters, into: &stemmed)
+        return String(decoding: stemmed, as: UTF8.self)
     }
 
     static func terms(of tokens: [Token]) -> [String] {
@@ -287,24 +287,10 @@ enum SearchText {
     /// four or more ASCII letters): `policies` → `policy`, `cases` → `case`, `refunds` → `refund`; `access`, `status`,
     /// `goes` and `does` are left alone. Compounds are not stemmed (`sop-cs-001`).
     static func stem(_ word: String) -> String {
-        var letters = Array(word.utf8)
-        let count = letters.count
-        guard count >= 4, letters[count - 1] == UInt8(ascii: "s"),
-              letters.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return word }
-        switch letters[count - 2] {
-        case UInt8(ascii: "u"), UInt8(ascii: "s"):
-            return word
-        case UInt8(ascii: "e"):
-            let third = letters[count - 3]
-            if third == UInt8(ascii: "i"), letters[count - 4] != UInt8(ascii: "a"), letters[count - 4] != UInt8(ascii: "e") {
-                letters[count - 3] = UInt8(ascii: "y")
-                return String(decoding: letters[..<(count - 2)], as: UTF8.self)
-            }
-            if [UInt8(ascii: "i"), UInt8(ascii: "a"), UInt8(ascii: "o"), UInt8(ascii: "e")].contains(third) { return word }
-            return String(decoding: letters[..<(count - 1)], as: UTF8.self)
-        default:
-            return String(decoding: letters[..<(count - 1)], as: UTF8.self)
-        }
+        var stemmed: [UInt8] = []
+        asciiStem(Array(word.utf8), into: &stemmed)
+        // Every rule shortens the word: the same length is the word unchanged.
+        return stemmed.count == word.utf8.count ? word : String(decoding: stemmed, as: UTF8.self)
     }
 
     /// Orders terms as JavaScript compares strings (UTF-16 code units), so the client's binary search over the term
