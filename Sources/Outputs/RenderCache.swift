@@ -70,10 +70,9 @@ public struct RenderKey: Sendable {
                              document.order.map(String.init) ?? "-", document.supersedes.joined(separator: ","),
                              page.supersededBy.joined(separator: ",")].joined(separator: "\u{0}"))
         }
-        // Which tag and owner pages exist (those of SOPs in force): an SOP page links only to those (`ReadingOrder`).
-        let live = site.pages.filter { !$0.isObsolete }
-        fingerprint.add(Set(live.flatMap(\.document.tags).map(Permalink.slug)).sorted().joined(separator: "\u{0}"))
-        fingerprint.add(Set(live.compactMap(\.document.owner).map(Permalink.slug)).sorted().joined(separator: "\u{0}"))
+        // Which tag and owner pages exist: an SOP page links only to those.
+        fingerprint.add(site.tagPages.sorted().joined(separator: "\u{0}"))
+        fingerprint.add(site.ownerPages.sorted().joined(separator: "\u{0}"))
         shared = fingerprint
     }
 

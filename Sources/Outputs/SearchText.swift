@@ -205,17 +205,7 @@ enum SearchText {
     /// most of indexing an SOP.
     static func asciiTerms(inFolded folded: String) -> [String] {
         var terms: [String] = []
-        var parts = 0
-        scanASCII(folded, word: { word in
-            // isIndexable: at most `longestWord` letters, not one ASCII letter, not a stop word.
-            if word.count > 1, word.count <= longestWord, word.count > longestStopWord || !isStopWord(word) {
-                terms.append(asciiStem(word))
-            }
-            parts += 1
-        }, tokenEnd: { compound in
-            if parts > 1, compound.count <= longestCompound { terms.append(String(decoding: compound, as: UTF8.self)) }
-            parts = 0
-        })
+        forEachASCIITerm(inFolded: folded) { terms.append(String(decoding: $0, as: UTF8.self)) }
         return terms
     }
 
@@ -227,10 +217,16 @@ enum SearchText {
             for var term in terms(of: scalarTokens(inFolded: folded)) { term.withUTF8(body) }
             return
         }
+        forEachASCIITerm(inFolded: folded, body)
+    }
+
+    /// The terms of folded ASCII text as bytes, in order: each word's (stemmed) as the word ends, each compound as its
+    /// token ends.
+    private static func forEachASCIITerm(inFolded folded: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         var parts = 0
         var stemmed: [UInt8] = []
         scanASCII(folded, word: { word in
-            // As `asciiTerms`: at most `longestWord` letters, not one ASCII letter, not a stop word.
+            // isIndexable: at most `longestWord` letters, not one ASCII letter, not a stop word.
             if word.count > 1, word.count <= longestWord, word.count > longestStopWord || !isStopWord(word) {
                 asciiStem(word, into: &stemmed)
                 stemmed.withUnsafeBufferPointer(body)
@@ -265,13 +261,6 @@ enum SearchText {
         default:
             out.removeLast()
         }
-    }
-
-    /// `stem` of an ASCII word given as bytes.
-    private static func asciiStem(_ letters: [UInt8]) -> String {
-        var stemmed: [UInt8] = []
-        asciiStem(letters, into: &stemmed)
-        return String(decoding: stemmed, as: UTF8.self)
     }
 
     static func terms(of tokens: [Token]) -> [String] {

@@ -122,14 +122,9 @@ extension SiteRenderer {
 
 /// Each SOP's place in its process, computed once per build: reading order (stages, each followed by its work
 /// instructions) and the work instructions of each procedure. Asking per page was quadratic in a process's size.
-/// Also which tag and owner pages the site has: they list SOPs in force only, so a retired SOP's tag or owner may
-/// have none, and its page must not link there.
 struct ReadingOrder: Sendable {
     let neighbours: [String: (previous: SOPPage?, next: SOPPage?)]
     let instructions: [String: [SOPPage]]
-    /// Slugs of the tags and owner handles that have a page.
-    let tagPages: Set<String>
-    let ownerPages: Set<String>
 
     init(site: Site) {
         var neighbours: [String: (previous: SOPPage?, next: SOPPage?)] = [:]
@@ -153,8 +148,5 @@ struct ReadingOrder: Sendable {
         }
         self.neighbours = neighbours
         self.instructions = instructions
-        let live = site.pages.filter { !$0.isObsolete }
-        tagPages = Set(live.flatMap(\.document.tags).map(Permalink.slug))
-        ownerPages = Set(live.compactMap(\.document.owner).map(Permalink.slug))
     }
 }

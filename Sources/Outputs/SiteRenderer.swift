@@ -377,8 +377,7 @@ public struct SiteRenderer: Sendable {
                            stages: stages(of: process, from: process.permalink), diagram: diagram(of: process),
                            ownerURL: document?.owner.flatMap { owner in
                                // Owner pages list SOPs in force: a process owner who owns none has no page.
-                               site.pages.contains { !$0.isObsolete && $0.document.owner.map(Permalink.slug) == Permalink.slug(owner) }
-                                   ? Permalink.relative(from: process.permalink, to: Self.ownerPermalink(owner)) : nil
+                               site.ownerPages.contains(Permalink.slug(owner)) ? Permalink.relative(from: process.permalink, to: Self.ownerPermalink(owner)) : nil
                            } ?? "")
     }
 
@@ -448,10 +447,10 @@ public struct SiteRenderer: Sendable {
             },
             // A tag or owner with no page (only retired or superseded SOPs have it) is shown without a link.
             tagLinks: document.tags.map { tag in
-                LinkView(text: tag, url: order.tagPages.contains(Permalink.slug(tag)) ? Permalink.relative(from: sop.permalink, to: Self.tagPermalink(tag)) : "")
+                LinkView(text: tag, url: site.tagPages.contains(Permalink.slug(tag)) ? Permalink.relative(from: sop.permalink, to: Self.tagPermalink(tag)) : "")
             },
             ownerURL: document.owner.flatMap { owner in
-                order.ownerPages.contains(Permalink.slug(owner)) ? Permalink.relative(from: sop.permalink, to: Self.ownerPermalink(owner)) : nil
+                site.ownerPages.contains(Permalink.slug(owner)) ? Permalink.relative(from: sop.permalink, to: Self.ownerPermalink(owner)) : nil
             } ?? "")
     }
 

@@ -140,6 +140,10 @@ public struct Site: Sendable {
     /// Earlier paths of published documents (from their history) → the document's path now, for links written in
     /// earlier revisions.
     private let formerPaths: [RepoPath: RepoPath]
+    /// Slugs of the tags and owner handles of the SOPs in force: the tag and owner pages the site has (they list SOPs in
+    /// force), so a retired SOP's tag or owner may have none.
+    public let tagPages: Set<String>
+    public let ownerPages: Set<String>
 
     /// Options that change what is published.
     public struct Options: Sendable {
@@ -364,6 +368,7 @@ public struct Site: Sendable {
         var permalinksByID: [String: String] = [:]
         for page in all { permalinksByID[page.document.id] = page.permalink }
 
+        let live = all.filter { !$0.isObsolete }
         // A path a document had before, unless a document lives there now (a re-used path is that document's).
         var formerPaths: [RepoPath: RepoPath] = [:]
         for document in usable {
@@ -374,7 +379,9 @@ public struct Site: Sendable {
 
         let site = Site(config: config, now: now, head: historyIndex.head, isHistoryIncomplete: historyIndex.isShallow, unloadable: options.unloadable, processes: processes, unassigned: unassigned.sorted(by: byID),
                         pages: all.sorted(by: byID), owners: options.owners, assets: assetURLs, permalinks: permalinks,
-                        permalinksByID: permalinksByID, formerPaths: formerPaths)
+                        permalinksByID: permalinksByID, formerPaths: formerPaths,
+                        tagPages: Set(live.flatMap(\.document.tags).map(Permalink.slug)),
+                        ownerPages: Set(live.compactMap(\.document.owner).map(Permalink.slug)))
         return Diagnosed(site, diagnostics: diagnostics.sorted())
     }
 
