@@ -111,34 +111,50 @@ struct BuiltInTemplates: Sendable {
 
     /// The sidebar list items of `layouts/layout.mustache` (between `<ul class="nav">` and `</ul>`), from titles and
     /// URLs already escaped. An empty page title shows its process's, as Mustache's lookup up the context stack does.
+    /// `NavigationCache.html(for:)` joins the same pieces from fragments it keeps.
     static func navigation(_ items: [NavigationItem]) -> String {
         var out = ""
         for process in items {
-            let processTitle = escape(process.title)
-            out += "      <li class=\"nav__process" + (process.isCurrent ? " is-current" : "") + "\">\n        <a href=\""
-                + escape(process.url) + "\">" + processTitle + "</a>\n"
+            out += navigationProcess(title: process.title, url: process.url, isCurrent: process.isCurrent)
             if process.isCurrent {
-                out += "        <ul>\n          "
-                for page in process.pages {
-                    let pageTitle = page.title.isEmpty ? processTitle : escape(page.title)
-                    out += "<li><a href=\"" + escape(page.url.isEmpty ? process.url : page.url) + "\"" + (page.isCurrent ? " aria-current=\"page\"" : "")
-                        + ">" + pageTitle + "</a>"
-                    if !page.pages.isEmpty {
-                        out += "<ul class=\"nav__instructions\">"
-                        for instruction in page.pages {
-                            let url = !instruction.url.isEmpty ? instruction.url : !page.url.isEmpty ? page.url : process.url
-                            out += "<li><a href=\"" + escape(url) + "\"" + (instruction.isCurrent ? " aria-current=\"page\"" : "") + ">"
-                                + (instruction.title.isEmpty ? pageTitle : escape(instruction.title)) + "</a></li>"
-                        }
-                        out += "</ul>"
-                    }
-                    out += "</li>"
-                }
-                out += "\n        </ul>\n"
+                out += navigationPagesStart
+                let processTitle = escapedNavigationTitle(process.title)
+                for page in process.pages { out += navigationPage(page, processTitle: processTitle, processURL: process.url) }
+                out += navigationPagesEnd
             }
-            out += "      </li>\n"
+            out += navigationProcessEnd
         }
         return out
+    }
+
+    /// A process's sidebar item up to its pages.
+    static func navigationProcess(title: String, url: String, isCurrent: Bool) -> String {
+        "      <li class=\"nav__process" + (isCurrent ? " is-current" : "") + "\">\n        <a href=\"" + escape(url) + "\">"
+            + escapedNavigationTitle(title) + "</a>\n"
+    }
+
+    static let navigationPagesStart = "        <ul>\n          "
+    static let navigationPagesEnd = "\n        </ul>\n"
+    static let navigationProcessEnd = "      </li>\n"
+
+    /// A process title as its pages' items show it when theirs is empty.
+    static func escapedNavigationTitle(_ title: String) -> String { escape(title) }
+
+    /// A procedure's sidebar item with its work instructions; `processTitle` already escaped.
+    static func navigationPage(_ page: NavigationItem, processTitle: String, processURL: String) -> String {
+        let pageTitle = page.title.isEmpty ? processTitle : escape(page.title)
+        var out = "<li><a href=\"" + escape(page.url.isEmpty ? processURL : page.url) + "\"" + (page.isCurrent ? " aria-current=\"page\"" : "")
+            + ">" + pageTitle + "</a>"
+        if !page.pages.isEmpty {
+            out += "<ul class=\"nav__instructions\">"
+            for instruction in page.pages {
+                let url = !instruction.url.isEmpty ? instruction.url : !page.url.isEmpty ? page.url : processURL
+                out += "<li><a href=\"" + escape(url) + "\"" + (instruction.isCurrent ? " aria-current=\"page\"" : "") + ">"
+                    + (instruction.title.isEmpty ? pageTitle : escape(instruction.title)) + "</a></li>"
+            }
+            out += "</ul>"
+        }
+        return out + "</li>"
     }
 
     /// `layouts/revision.mustache` for `view`.

@@ -4,36 +4,68 @@ import SiteModel
 /// The sidebar for every page, computed once per folder, when a page of that folder is first rendered: pages in the
 /// same folder share every relative URL, so only the "current" marks differ. Without this, a process of n pages cost
 /// n² URL computations; computed for every folder up front, it was a twentieth of a one-SOP rebuild.
+///
+/// A folder's pages are listed only for the processes whose pages ask (a page shows its own process's pages, the
+/// others collapsed), and the built-in layout's sidebar HTML is kept as fragments, so a page's sidebar is joined from
+/// them (`html(for:)`): items and their HTML built page by page were a twentieth of a build.
 struct NavigationCache: Sendable {
     private let site: Site
     /// The folders of the site's own pages, process pages and SOP pages: pages elsewhere (revision pages) get no
     /// sidebar.
     private let folders: Set<String>
-    private let byFolder = FolderEntries()
+    /// Per process (in `site.processes` order): which pages the sidebar lists, made once per site.
+    private let structures: [Structure]
+    private let byFolder = Memo<String, [ProcessEntry]>()
+    private let pagesByFolder = Memo<PagesKey, ProcessPages>()
 
-    private struct Entry: Sendable {
-        let process: ProcessSection
-        let url: String
-        /// The process's pages in reading order; work instructions carry their procedure's permalink.
-        let pageURLs: [(permalink: String, title: String, url: String, parent: String?)]
-        /// The procedures (pages without a parent), and each page's position among them (a work instruction takes its
-        /// procedure's), so a sidebar is cut around the current page without a scan.
-        let top: [(permalink: String, title: String, url: String, parent: String?)]
-        let position: [String: Int]
-        let instructions: [String: [(permalink: String, title: String, url: String, parent: String?)]]
+    private typealias Page = (permalink: String, title: String, url: String, parent: String?)
+
+    /// The process's pages in force (indices into its pages), for each the permalink of the procedure it nests under,
+    /// and the permalinks the sidebar lists under the process, so a page knows its process without their URLs.
+    private struct Structure: Sendable {
+        let live: [Int]
+        let parents: [String?]
+        let members: Set<String>
     }
 
-    /// Entries per folder, filled as pages ask (from several rendering tasks at once).
-    private final class FolderEntries: @unchecked Sendable {
-        // @unchecked: `entries` is only touched under `lock`.
-        private let lock = NSLock()
-        private var entries: [String: [Entry]] = [:]
+    /// A process as seen from pages in one folder.
+    private struct ProcessEntry: Sendable {
+        let process: ProcessSection
+        let index: Int
+        let url: String
+        /// The built-in layout's item for the process when the page is not in it, and its opening when it is.
+        let collapsedHTML: String
+        let openingHTML: String
+    }
 
-        func get(_ folder: String, orMake make: () -> [Entry]) -> [Entry] {
-            if let known = lock.withLock({ entries[folder] }) { return known }
-            // Made outside the lock: two tasks may both make a folder's entries, which are equal.
+    private struct PagesKey: Hashable, Sendable {
+        let folder: String
+        let process: Int
+    }
+
+    /// One process's pages as seen from pages in one folder.
+    private struct ProcessPages: Sendable {
+        /// The procedures (pages without a parent), and each page's position among them (a work instruction takes its
+        /// procedure's), so a sidebar is cut around the current page without a scan.
+        let top: [Page]
+        let position: [String: Int]
+        /// Work instructions under the permalink of the procedure whose step they detail.
+        let instructions: [String: [Page]]
+        /// Each procedure's item in the built-in layout when neither it nor its instructions is the current page.
+        let html: [String]
+    }
+
+    /// Values made once per key, from several rendering tasks at once.
+    private final class Memo<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
+        // @unchecked: `values` is only touched under `lock`.
+        private let lock = NSLock()
+        private var values: [Key: Value] = [:]
+
+        func get(_ key: Key, orMake make: () -> Value) -> Value {
+            if let known = lock.withLock({ values[key] }) { return known }
+            // Made outside the lock: two tasks may both make a key's value, which are equal.
             let made = make()
-            lock.withLock { entries[folder] = made }
+            lock.withLock { values[key] = made }
             return made
         }
     }
@@ -48,31 +80,71 @@ struct NavigationCache: Sendable {
         for process in site.processes { folders.insert(Self.folder(of: process.permalink)) }
         for page in site.pages { folders.insert(Self.folder(of: page.permalink)) }
         self.folders = folders
+        structures = site.processes.map(Self.structure(of:))
+    }
+
+    /// Every page in `folder` sees the same relative URLs; they are computed from a name no slug can take.
+    private static func origin(of folder: String) -> String {
+        folder.isEmpty ? "/" : folder + "\u{1}/"
     }
 
     /// Every process's sidebar entry as seen from pages in `folder`.
-    private static func entries(site: Site, folder: String) -> [Entry] {
-        site.processes.map { process in
-            // Every page in `folder` sees the same relative URLs; compute them from a name no slug can take.
-            let from = folder.isEmpty ? "/" : folder + "\u{1}/"
-            // Work instructions nest under the procedure whose step they detail (`parent:`), as on the process page.
-            let byID = Dictionary(process.pages.map { ($0.document.id, $0.permalink) }, uniquingKeysWith: { first, _ in first })
-            let pageURLs = process.pages.filter { !$0.isObsolete }.map { page in
-                let parent = page.document.kind == .workInstruction ? page.document.parent.flatMap { byID[$0] } : nil
-                return (permalink: page.permalink, title: page.document.title, url: Permalink.relative(from: from, to: page.permalink), parent: parent)
-            }
-            let top = pageURLs.filter { $0.parent == nil }
-            var position: [String: Int] = [:]
-            for (index, page) in top.enumerated() { position[page.permalink] = index }
-            var instructions: [String: [(permalink: String, title: String, url: String, parent: String?)]] = [:]
-            for page in pageURLs {
-                guard let parent = page.parent else { continue }
-                instructions[parent, default: []].append(page)
-                position[page.permalink] = position[parent]
-            }
-            return Entry(process: process, url: Permalink.relative(from: from, to: process.permalink), pageURLs: pageURLs,
-                         top: top, position: position, instructions: instructions)
+    private static func entries(site: Site, folder: String) -> [ProcessEntry] {
+        let from = origin(of: folder)
+        return site.processes.enumerated().map { index, process in
+            let url = Permalink.relative(from: from, to: process.permalink)
+            return ProcessEntry(process: process, index: index, url: url,
+                                collapsedHTML: BuiltInTemplates.navigationProcess(title: process.title, url: url, isCurrent: false)
+                                    + BuiltInTemplates.navigationProcessEnd,
+                                openingHTML: BuiltInTemplates.navigationProcess(title: process.title, url: url, isCurrent: true)
+                                    + BuiltInTemplates.navigationPagesStart)
         }
+    }
+
+    /// Work instructions nest under the procedure whose step they detail (`parent:`), as on the process page; one
+    /// whose procedure is not in force is listed nowhere.
+    private static func structure(of process: ProcessSection) -> Structure {
+        let byID = Dictionary(process.pages.map { ($0.document.id, $0.permalink) }, uniquingKeysWith: { first, _ in first })
+        let live = process.pages.indices.filter { !process.pages[$0].isObsolete }
+        let parents = live.map { index in
+            let document = process.pages[index].document
+            return document.kind == .workInstruction ? document.parent.flatMap { byID[$0] } : nil
+        }
+        var members = Set<String>()
+        for (index, parent) in zip(live, parents) where parent == nil { members.insert(process.pages[index].permalink) }
+        let top = members
+        for (index, parent) in zip(live, parents) where parent.map(top.contains) == true { members.insert(process.pages[index].permalink) }
+        return Structure(live: live, parents: parents, members: members)
+    }
+
+    /// The pages of `process` as seen from pages in `folder`.
+    private static func pages(of process: ProcessSection, structure: Structure, url processURL: String, folder: String) -> ProcessPages {
+        let from = origin(of: folder)
+        let pageURLs: [Page] = zip(structure.live, structure.parents).map { index, parent in
+            let page = process.pages[index]
+            return (permalink: page.permalink, title: page.document.title, url: Permalink.relative(from: from, to: page.permalink), parent: parent)
+        }
+        let top = pageURLs.filter { $0.parent == nil }
+        var position: [String: Int] = [:]
+        for (index, page) in top.enumerated() { position[page.permalink] = index }
+        var instructions: [String: [Page]] = [:]
+        for page in pageURLs {
+            guard let parent = page.parent else { continue }
+            instructions[parent, default: []].append(page)
+            position[page.permalink] = position[parent]
+        }
+        let processTitle = BuiltInTemplates.escapedNavigationTitle(process.title)
+        let html = top.map { page in
+            BuiltInTemplates.navigationPage(item(page, instructions: instructions, current: nil), processTitle: processTitle, processURL: processURL)
+        }
+        return ProcessPages(top: top, position: position, instructions: instructions, html: html)
+    }
+
+    private static func item(_ page: Page, instructions: [String: [Page]], current: String?) -> NavigationItem {
+        NavigationItem(title: page.title, url: page.url, isCurrent: page.permalink == current,
+                       pages: (instructions[page.permalink] ?? []).map {
+                           NavigationItem(title: $0.title, url: $0.url, isCurrent: $0.permalink == current, pages: [])
+                       })
     }
 
     /// The parent folder of a page permalink (`/a/b/` → `/a/`, `/a/` → `/`); "" for the home page itself.
@@ -82,25 +154,66 @@ struct NavigationCache: Sendable {
         return "/" + parts.dropLast().map { $0 + "/" }.joined()
     }
 
+    /// The entries of `folder`, and for the process `current` is in (or is), its pages and window around `current`.
+    private func visit(_ permalink: String, current: String,
+                       _ body: (ProcessEntry, (pages: ProcessPages, shown: Range<Int>)?) -> Void) {
+        let folder = Self.folder(of: permalink)
+        guard folders.contains(folder) else { return }
+        for entry in byFolder.get(folder, orMake: { Self.entries(site: site, folder: folder) }) {
+            guard current == entry.process.permalink || structures[entry.index].members.contains(current) else {
+                body(entry, nil)
+                continue
+            }
+            let pages = pagesByFolder.get(PagesKey(folder: folder, process: entry.index)) {
+                Self.pages(of: entry.process, structure: structures[entry.index], url: entry.url, folder: folder)
+            }
+            var shown = pages.top.indices
+            if pages.top.count > Self.limit {
+                let low = max(0, min((pages.position[current] ?? 0) - Self.limit / 2, pages.top.count - Self.limit))
+                shown = low..<(low + Self.limit)
+            }
+            body(entry, (pages, shown))
+        }
+    }
+
     /// The sidebar for the page at `permalink`: every process, and the pages of the current page's process.
     func items(for permalink: String, current: String) -> [NavigationItem] {
-        let folder = Self.folder(of: permalink)
-        guard folders.contains(folder) else { return [] }
-        let entries = byFolder.get(folder) { Self.entries(site: site, folder: folder) }
-        return entries.map { entry in
-            let isCurrent = current == entry.process.permalink || entry.position[current] != nil
-            guard isCurrent else { return NavigationItem(title: entry.process.title, url: entry.url, isCurrent: false, pages: []) }
-            var shown = entry.top[...]
-            if entry.top.count > Self.limit {
-                let low = max(0, min((entry.position[current] ?? 0) - Self.limit / 2, entry.top.count - Self.limit))
-                shown = entry.top[low..<(low + Self.limit)]
+        var items: [NavigationItem] = []
+        visit(permalink, current: current) { entry, open in
+            guard let (pages, shown) = open else {
+                items.append(NavigationItem(title: entry.process.title, url: entry.url, isCurrent: false, pages: []))
+                return
             }
-            return NavigationItem(title: entry.process.title, url: entry.url, isCurrent: true, pages: shown.map { page in
-                NavigationItem(title: page.title, url: page.url, isCurrent: page.permalink == current,
-                               pages: (entry.instructions[page.permalink] ?? []).map {
-                                   NavigationItem(title: $0.title, url: $0.url, isCurrent: $0.permalink == current, pages: [])
-                               })
-            })
+            items.append(NavigationItem(title: entry.process.title, url: entry.url, isCurrent: true, pages: pages.top[shown].map {
+                Self.item($0, instructions: pages.instructions, current: current)
+            }))
         }
+        return items
+    }
+
+    /// `BuiltInTemplates.navigation(items(for: permalink, current: permalink))`, joined from fragments made once per
+    /// folder (tested to be the same on every page of a site).
+    func html(for permalink: String) -> String {
+        var out = ""
+        visit(permalink, current: permalink) { entry, open in
+            guard let (pages, shown) = open else {
+                out += entry.collapsedHTML
+                return
+            }
+            out += entry.openingHTML
+            let processTitle = BuiltInTemplates.escapedNavigationTitle(entry.process.title)
+            for index in shown {
+                let page = pages.top[index]
+                // Only the current page's procedure differs from its fragment.
+                if pages.position[permalink] == index {
+                    out += BuiltInTemplates.navigationPage(Self.item(page, instructions: pages.instructions, current: permalink),
+                                                           processTitle: processTitle, processURL: entry.url)
+                } else {
+                    out += pages.html[index]
+                }
+            }
+            out += BuiltInTemplates.navigationPagesEnd + BuiltInTemplates.navigationProcessEnd
+        }
+        return out
     }
 }

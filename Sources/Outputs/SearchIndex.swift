@@ -195,18 +195,23 @@ public enum SearchIndex {
         /// character) is read by characters, as `characterSteps` does.
         static func steps(inMarkdown markdown: String) -> [String] {
             var steps: [String] = []
-            for line in lines(of: markdown) {
-                let bytes = Array(line.utf8)
-                var p = 0
-                while p < bytes.count, bytes[p] == 0x20 || bytes[p] == 0x09 { p += 1 }
-                let digitsStart = p
-                while p < bytes.count, bytes[p] >= 0x30, bytes[p] <= 0x39 { p += 1 }
-                guard (1...3).contains(p - digitsStart), p + 1 < bytes.count, bytes[p] == 0x2E || bytes[p] == 0x29, bytes[p + 1] == 0x20
-                else { continue }
-                if p + 2 < bytes.count, bytes[p + 2] >= 0x80 {
-                    steps += characterSteps(String(line))
-                } else {
-                    steps.append(removingLinkTargets(String(decoding: bytes[(p + 2)...], as: UTF8.self)))
+            var markdown = markdown
+            markdown.withUTF8 { bytes in
+                var start = 0
+                while start < bytes.count {
+                    let (end, width) = lineEnd(in: bytes, from: start)
+                    defer { start = end + width }
+                    var p = start
+                    while p < end, bytes[p] == 0x20 || bytes[p] == 0x09 { p += 1 }
+                    let digitsStart = p
+                    while p < end, bytes[p] &- 0x30 < 10 { p += 1 }
+                    guard (1...3).contains(p - digitsStart), p + 1 < end, bytes[p] == 0x2E || bytes[p] == 0x29, bytes[p + 1] == 0x20
+                    else { continue }
+                    if p + 2 < end, bytes[p + 2] >= 0x80 {
+                        steps += characterSteps(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                    } else {
+                        steps.append(removingLinkTargets(String(decoding: UnsafeBufferPointer(rebasing: bytes[(p + 2)..<end]), as: UTF8.self)))
+                    }
                 }
             }
             return steps
@@ -230,7 +235,7 @@ public enum SearchIndex {
         /// `[text](target)` → `[text]`, so URLs in steps do not count as step words.
         static func removingLinkTargets(_ text: String) -> String {
             // ASCII text on bytes (the common case; `range(of:)` goes through Foundation), anything else by characters.
-            if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            if SearchText.isASCII(text) {
                 guard text.utf8.contains(0x5D) else { return text }
                 var out: [UInt8] = []
                 let bytes = Array(text.utf8)
@@ -266,7 +271,7 @@ public enum SearchIndex {
             /// Takes one block; true when the budget is spent.
             func take(_ block: Substring) -> Bool {
                 // An ASCII block on bytes (characters are bytes there), any other by characters.
-                let isASCII = block.utf8.allSatisfy { $0 < 0x80 }
+                let isASCII = block.utf8.withContiguousStorageIfAvailable(SearchText.isASCII) ?? block.utf8.allSatisfy { $0 < 0x80 }
                 let text = isASCII ? Self.collapsingASCIIWhitespace(block) : block.split(whereSeparator: \.isWhitespace).joined(separator: " ")
                 guard (isASCII ? text.utf8.count : text.count) >= 12, !headingSet.contains(text), !passages.contains(text) else { return false }
                 let cut = Self.cut(text, to: layout.passageLength)
@@ -285,34 +290,35 @@ public enum SearchIndex {
         /// The lines of `text` as `split(whereSeparator: \.isNewline)` gives them (empty ones left out), found on bytes
         /// and one at a time.
         static func lines(of text: String) -> some Sequence<Substring> {
+            var text = text
+            text.makeContiguousUTF8()
             let utf8 = text.utf8
-            var start = utf8.startIndex
+            var start = 0
             return sequence(state: ()) { _ -> Substring? in
-                while start < utf8.endIndex {
-                    var index = start
-                    var width = 0
-                    while index < utf8.endIndex {
-                        let byte = utf8[index]
-                        if byte >= 0x0A && byte <= 0x0D {
-                            width = 1
-                        } else if byte == 0xC2 || byte == 0xE2 {
-                            let next = utf8.index(after: index)
-                            if byte == 0xC2, next < utf8.endIndex, utf8[next] == 0x85 {
-                                width = 2
-                            } else if byte == 0xE2, next < utf8.endIndex, utf8[next] == 0x80 {
-                                let third = utf8.index(after: next)
-                                if third < utf8.endIndex, utf8[third] == 0xA8 || utf8[third] == 0xA9 { width = 3 }
-                            }
-                        }
-                        if width > 0 { break }
-                        index = utf8.index(after: index)
-                    }
-                    let line = Substring(utf8[start..<index])
-                    start = utf8.index(index, offsetBy: width, limitedBy: utf8.endIndex) ?? utf8.endIndex
+                while start < utf8.count {
+                    let (end, width) = utf8.withContiguousStorageIfAvailable { lineEnd(in: $0, from: start) }!
+                    let line = Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)])
+                    start = end + width
                     if !line.isEmpty { return line }
                 }
                 return nil
             }
+        }
+
+        /// Where the line that starts at byte `start` ends (`split(whereSeparator: \.isNewline)`'s separators: line
+        /// feed to carriage return, NEL, LS, PS), and the separator's width in bytes (0 at the end of the text).
+        static func lineEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, width: Int) {
+            var index = start
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte >= 0x0A && byte <= 0x0D { return (index, 1) }
+                if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] == 0x85 { return (index, 2) }
+                if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {
+                    return (index, 3)
+                }
+                index += 1
+            }
+            return (index, 0)
         }
 
         /// Runs of ASCII whitespace (space, tab, line and form feeds, carriage return) as one space, none at either

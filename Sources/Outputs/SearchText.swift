@@ -1,3 +1,5 @@
+import Foundation
+
 /// The search index's one definition of a term: how text is normalised and cut into words. `theme/assets/search.js`
 /// applies the same rules to what a reader types (`fold` and `terms` there mirror these line by line), so a change
 /// here is a change of the index format: bump `SearchIndex.formatVersion` and change both.
@@ -8,8 +10,14 @@ enum SearchText {
     static func fold(_ text: String) -> String {
         // ASCII (most SOP text) has no decompositions or marks: lowercasing is the whole fold, and Foundation's
         // normalisation was a fifth of a build.
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            return String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        var text = text
+        if let folded = text.withUTF8({ bytes in
+            isASCII(bytes) ? String(unsafeUninitializedCapacity: bytes.count) { out in
+                for index in bytes.indices { out[index] = bytes[index] &- 0x41 < 26 ? bytes[index] | 0x20 : bytes[index] }
+                return bytes.count
+            } : nil
+        }) {
+            return folded
         }
         var out = String.UnicodeScalarView()
         let lowered = text.decomposedStringWithCompatibilityMapping.lowercased().decomposedStringWithCompatibilityMapping
@@ -38,14 +46,52 @@ enum SearchText {
     ]
     private static let stopWordSet = Set(stopWords)
     private static let longestStopWord = stopWords.map(\.utf8.count).max() ?? 0
-    /// The stop words' bytes by length, so a word is compared with the few of its length and no string is made.
-    private static let stopWordsByLength: [[[UInt8]]] = (0...longestStopWord).map { length in
-        stopWords.map { Array($0.utf8) }.filter { $0.count == length }
+    /// The stop words' bytes packed into integers (none is longer than seven bytes), so a word is one integer compared
+    /// with a few dozen and no string is made.
+    private static let packedStopWords: [UInt64] = {
+        precondition(longestStopWord < 8, "a stop word of eight bytes or more does not pack")
+        return stopWords.map { packed($0.utf8) }
+    }()
+
+    /// Up to seven bytes in one integer, the first in the low byte, and their count in the top byte.
+    private static func packed(_ bytes: some Collection<UInt8>) -> UInt64 {
+        var value = UInt64(bytes.count) << 56
+        for (offset, byte) in bytes.prefix(7).enumerated() { value |= UInt64(byte) << (8 * UInt64(offset)) }
+        return value
     }
 
     /// `stopWordSet.contains` for a word's bytes.
     static func isStopWord(_ word: [UInt8]) -> Bool {
-        word.count < stopWordsByLength.count && stopWordsByLength[word.count].contains { $0 == word }
+        word.withUnsafeBufferPointer { isStopWord($0.baseAddress, count: $0.count) }
+    }
+
+    /// `stopWordSet.contains` for the `count` bytes at `word`.
+    static func isStopWord(_ word: UnsafePointer<UInt8>?, count: Int) -> Bool {
+        guard count > 0, count <= longestStopWord, let word else { return false }
+        let key = packed(UnsafeBufferPointer(start: word, count: count))
+        return packedStopWords.contains(key)
+    }
+
+    /// Whether every byte is ASCII, eight at a time.
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        while index + 8 <= bytes.count {
+            if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            index += 8
+        }
+        while index < bytes.count {
+            if base[index] >= 0x80 { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// Whether `text` is all ASCII.
+    static func isASCII(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { isASCII($0) }
     }
 
     /// Longest single word indexed, in characters; longer runs are hashes and tokens, not words.
@@ -84,7 +130,7 @@ enum SearchText {
 
     /// Cuts already folded text into tokens, in reading order.
     static func tokens(inFolded folded: String) -> [Token] {
-        folded.utf8.allSatisfy { $0 < 0x80 } ? asciiTokens(inFolded: folded) : scalarTokens(inFolded: folded)
+        isASCII(folded) ? asciiTokens(inFolded: folded) : scalarTokens(inFolded: folded)
     }
 
     /// `tokens(inFolded:)` for ASCII text, on bytes (the same rules; a test compares the two): most SOP text is
@@ -197,7 +243,7 @@ enum SearchText {
     /// compound is kept even when its parts are stop words: `on-call`).
     static func terms(in text: String) -> [String] {
         let folded = fold(text)
-        return folded.utf8.allSatisfy { $0 < 0x80 } ? asciiTerms(inFolded: folded) : terms(of: scalarTokens(inFolded: folded))
+        return isASCII(folded) ? asciiTerms(inFolded: folded) : terms(of: scalarTokens(inFolded: folded))
     }
 
     /// `terms(of: asciiTokens(inFolded:))` in one pass over the bytes, without tokens: each word's term as the word
@@ -205,61 +251,105 @@ enum SearchText {
     /// most of indexing an SOP.
     static func asciiTerms(inFolded folded: String) -> [String] {
         var terms: [String] = []
-        forEachASCIITerm(inFolded: folded) { terms.append(String(decoding: $0, as: UTF8.self)) }
+        var folded = folded
+        folded.withUTF8 { forEachASCIITerm(in: $0) { terms.append(String(decoding: $0, as: UTF8.self)) } }
         return terms
     }
 
     /// `terms(in:)` without a string for each occurrence: each term's UTF-8 bytes, in the same order, to `body` (the
     /// bytes are valid only during the call).
     static func forEachTerm(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        let folded = fold(text)
-        guard folded.utf8.allSatisfy({ $0 < 0x80 }) else {
-            for var term in terms(of: scalarTokens(inFolded: folded)) { term.withUTF8(body) }
-            return
+        var text = text
+        // ASCII text is folded as it is read (folding ASCII is lowercasing); any other is folded first.
+        let done = text.withUTF8 { bytes in
+            guard isASCII(bytes) else { return false }
+            forEachASCIITerm(in: bytes, body)
+            return true
         }
-        forEachASCIITerm(inFolded: folded, body)
+        if !done {
+            for var term in terms(of: scalarTokens(inFolded: fold(text))) { term.withUTF8(body) }
+        }
     }
 
-    /// The terms of folded ASCII text as bytes, in order: each word's (stemmed) as the word ends, each compound as its
-    /// token ends.
-    private static func forEachASCIITerm(inFolded folded: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        var parts = 0
-        var stemmed: [UInt8] = []
-        scanASCII(folded, word: { word in
-            // isIndexable: at most `longestWord` letters, not one ASCII letter, not a stop word.
-            if word.count > 1, word.count <= longestWord, word.count > longestStopWord || !isStopWord(word) {
-                asciiStem(word, into: &stemmed)
-                stemmed.withUnsafeBufferPointer(body)
+    /// The terms of ASCII text as bytes, in order: each word's (stemmed) as the word ends, each compound as its token
+    /// ends. `scanASCII`'s token rules and `isIndexable`'s, in one loop over the bytes with the word and compound in
+    /// fixed buffers: no indexed word or compound is longer than `longestCompound` bytes, so longer ones are counted,
+    /// not kept. Letters are lowercased as read, so `text` need not be folded.
+    static func forEachASCIITerm(in text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let capacity = longestCompound
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * capacity) { scratch in
+            let word = scratch.baseAddress!, compound = word + capacity, stemmed = compound + capacity
+            var wordCount = 0, compoundCount = 0, parts = 0
+            var pending: UInt8 = 0    // a joiner or apostrophe after a word, waiting for the next letter; 0 for none
+            func endWord() {
+                guard wordCount > 0 else { return }
+                // isIndexable: more than one ASCII letter, at most `longestWord`, not a stop word.
+                if wordCount > 1, wordCount <= longestWord, wordCount > longestStopWord || !isStopWord(word, count: wordCount) {
+                    body(UnsafeBufferPointer(start: stemmed, count: asciiStem(word, count: wordCount, into: stemmed)))
+                }
+                parts += 1
+                if compoundCount < capacity {
+                    (compound + compoundCount).update(from: word, count: min(wordCount, capacity - compoundCount))
+                }
+                compoundCount += wordCount
+                wordCount = 0
             }
-            parts += 1
-        }, tokenEnd: { compound in
-            if parts > 1, compound.count <= longestCompound { compound.withUnsafeBufferPointer(body) }
-            parts = 0
-        })
+            for index in 0...text.count {
+                var byte = index < text.count ? text[index] : 0
+                if byte &- 0x41 < 26 { byte |= 0x20 }
+                if byte &- 0x30 < 10 || byte &- 0x61 < 26 {
+                    if pending != 0 {
+                        if pending != 0x27 {
+                            endWord()
+                            if compoundCount < capacity { compound[compoundCount] = pending }
+                            compoundCount += 1
+                        }
+                        pending = 0
+                    }
+                    if wordCount < capacity { word[wordCount] = byte }
+                    wordCount += 1
+                } else if pending == 0, wordCount > 0, byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x2F || byte == 0x40 || byte == 0x27 {
+                    pending = byte
+                } else {
+                    endWord()
+                    if parts > 1, compoundCount <= capacity { body(UnsafeBufferPointer(start: compound, count: compoundCount)) }
+                    parts = 0
+                    compoundCount = 0
+                    pending = 0
+                }
+            }
+        }
     }
 
-    /// `stem` of a word's bytes, into `out` (the one implementation of the rules; a word that is not all ASCII
-    /// letters is copied unchanged).
+    /// `stem` of a word's bytes, into `out` (a word that is not all ASCII letters is copied unchanged).
     static func asciiStem(_ letters: [UInt8], into out: inout [UInt8]) {
-        out.removeAll(keepingCapacity: true)
-        out.append(contentsOf: letters)
-        let count = letters.count
-        guard count >= 4, letters[count - 1] == UInt8(ascii: "s"),
-              letters.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return }
+        out = [UInt8](repeating: 0, count: letters.count)
+        let count = letters.withUnsafeBufferPointer { letters in
+            out.withUnsafeMutableBufferPointer { asciiStem(letters.baseAddress, count: letters.count, into: $0.baseAddress) }
+        }
+        out.removeLast(letters.count - count)
+    }
+
+    /// The one implementation of the plural rules (`stem`): the `count` bytes at `letters` stemmed into `out` (room for
+    /// `count` bytes); returns the stem's length.
+    static func asciiStem(_ letters: UnsafePointer<UInt8>?, count: Int, into out: UnsafeMutablePointer<UInt8>?) -> Int {
+        guard let letters, let out else { return 0 }
+        out.update(from: letters, count: count)
+        guard count >= 4, letters[count - 1] == UInt8(ascii: "s") else { return count }
+        for index in 0..<count where letters[index] &- UInt8(ascii: "a") >= 26 { return count }
         switch letters[count - 2] {
         case UInt8(ascii: "u"), UInt8(ascii: "s"):
-            return
+            return count
         case UInt8(ascii: "e"):
             let third = letters[count - 3]
             if third == UInt8(ascii: "i"), letters[count - 4] != UInt8(ascii: "a"), letters[count - 4] != UInt8(ascii: "e") {
                 out[count - 3] = UInt8(ascii: "y")
-                out.removeLast(2)
-                return
+                return count - 2
             }
-            if third == UInt8(ascii: "i") || third == UInt8(ascii: "a") || third == UInt8(ascii: "o") || third == UInt8(ascii: "e") { return }
-            out.removeLast()
+            if third == UInt8(ascii: "i") || third == UInt8(ascii: "a") || third == UInt8(ascii: "o") || third == UInt8(ascii: "e") { return count }
+            return count - 1
         default:
-            out.removeLast()
+            return count - 1
         }
     }
 

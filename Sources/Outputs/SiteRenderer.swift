@@ -252,9 +252,11 @@ public struct SiteRenderer: Sendable {
               title: String, permalink: String, description: String = "", scripts: [String] = []) throws(OutputError) -> OutputFile {
         let content = if let content { content } else if let swift = builtIn.render(template, view) { swift } else { try render(library, template, view) }
         let view = LayoutView(siteTitle: site.config.title, pageTitle: title, root: Self.root(from: permalink), content: content,
-                              navigation: navigation.items(for: permalink, current: permalink), description: description,
+                              navigation: builtIn.layout ? [] : navigation.items(for: permalink, current: permalink), description: description,
                               isHome: permalink == "/", scripts: scripts, notice: Self.notice(site))
-        return OutputFile(path: String(permalink.dropFirst()) + "index.html", text: try layout(library, view))
+        // The built-in layout takes the sidebar's HTML joined from fragments kept per folder.
+        let text = builtIn.layout ? BuiltInTemplates.layout(view, navigationHTML: navigation.html(for: permalink)) : try layout(library, view)
+        return OutputFile(path: String(permalink.dropFirst()) + "index.html", text: text)
     }
 
     /// The layout around a page's content: the built-in one in Swift, a theme's own through Mustache.

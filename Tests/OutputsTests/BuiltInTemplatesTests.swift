@@ -52,6 +52,38 @@ import Testing
         #expect(swift == (try mustache("layouts/layout", view)))
     }
 
+    @Test("the sidebar joined from fragments is the one rendered from items, on every page: long processes, work instructions, an orphaned one, markup in titles")
+    func sidebarFragments() throws {
+        var files = [
+            SourceFile(path: RepoPath("content/long/_process.md"), bytes: Array("---\ntitle: Long & <wide>\n---\nWhy.\n".utf8)),
+            SourceFile(path: RepoPath("content/short/_process.md"), bytes: Array("---\ntitle: Short\n---\nWhy.\n".utf8)),
+            SourceFile(path: RepoPath("content/short/a.md"), bytes: Array("---\nid: S-1\ntitle: \"A <b> & 'c'\"\n---\nText.\n".utf8)),
+            SourceFile(path: RepoPath("content/short/wi.md"), bytes: Array("---\nid: W-1\ntitle: Detail\ntype: work-instruction\nparent: S-1\n---\nText.\n".utf8)),
+            SourceFile(path: RepoPath("content/short/old.md"), bytes: Array("---\nid: S-0\ntitle: Old\nstatus: retired\n---\nText.\n".utf8)),
+            SourceFile(path: RepoPath("content/short/orphan.md"), bytes: Array("---\nid: W-0\ntitle: Orphan\ntype: work-instruction\nparent: S-0\n---\nText.\n".utf8)),
+        ]
+        for number in 0..<(NavigationCache.limit + 7) {
+            files.append(SourceFile(path: RepoPath("content/long/p\(number).md"), bytes: Array("---\nid: L-\(number)\ntitle: Page \(number)\n---\nText.\n".utf8)))
+            if number % 9 == 0 {
+                files.append(SourceFile(path: RepoPath("content/long/w\(number).md"),
+                                        bytes: Array("---\nid: LW-\(number)\ntitle: Step \(number)\ntype: work-instruction\nparent: L-\(number)\n---\nText.\n".utf8)))
+            }
+        }
+        let documents = DocumentLoader(contentRoot: RepoPath("content")).load(files).value
+        let site = Site.assemble(documents: documents, history: HistoryIndex(head: nil, commitCount: 0, documents: [:]),
+                                 config: SiteConfig(), now: Day(2025, 1, 1)).value
+        let navigation = NavigationCache(site: site)
+        let permalinks = ["/", "/search/", "/tags/", "/reviews/", "/nowhere/at/all/"] + site.processes.map(\.permalink) + site.pages.map(\.permalink)
+        #expect(permalinks.count > 60)
+        for permalink in permalinks {
+            #expect(navigation.html(for: permalink) == BuiltInTemplates.navigation(navigation.items(for: permalink, current: permalink)), "\(permalink)")
+        }
+        // The cut around the current page, and the current marks, are really there.
+        let last = try #require(site.pages.first { $0.document.id == "L-\(NavigationCache.limit + 6)" })
+        let html = navigation.html(for: last.permalink)
+        #expect(html.contains("aria-current=\"page\">Page \(NavigationCache.limit + 6)<") && !html.contains(">Page 0<") && html.contains("A &lt;b&gt;") == false)
+    }
+
     @Test("the revision page in Swift is Mustache's, byte for byte", arguments: [true, false])
     func revision(isCurrent: Bool) throws {
         let diff = RevisionDiff(TextDiff(old: "a\nb <c>\nd", new: "a\nb <e>\nd\nf"))

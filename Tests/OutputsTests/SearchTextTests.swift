@@ -112,24 +112,40 @@ import Testing
 }
 
 @Suite struct TermBytesTests {
-    @Test("forEachTerm gives terms(in:)'s terms, in order, for ASCII and other text")
+    @Test("forEachTerm gives the terms of the text's tokens, in order, for ASCII and other text, any case and length")
     func sameAsTerms() {
         let pieces = ["Refunds", "policies", "the", "status", "SOP-CS-001", "e-mail", "it's", " ", "\n", "réseaux", "Straße", "日本", "x", "queries",
-                      "buses", "caddies", "ROSES", "a", "ab", "goes", "access", "ﬁle", "ＳＯＰ", ".", "/", "@"]
+                      "buses", "caddies", "ROSES", "a", "ab", "goes", "access", "ﬁle", "ＳＯＰ", ".", "/", "@", "THE", "Policies", "'", "--",
+                      String(repeating: "Ab", count: 20), String(repeating: "x", count: 41), String(repeating: "yZ", count: 33), "\0", "\t"]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<3_000 {
             let text = (0..<Int.random(in: 0...20, using: &generator)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &generator)] }.joined()
             var met: [String] = []
             SearchText.forEachTerm(in: text) { met.append(String(decoding: $0, as: UTF8.self)) }
+            // The reference: folded, cut into tokens (the ASCII tokeniser is tested against the scalar one), then terms.
+            #expect(met == SearchText.terms(of: SearchText.tokens(inFolded: SearchText.fold(text))), "\(text)")
             #expect(met == SearchText.terms(in: text), "\(text)")
         }
+    }
+}
+
+@Suite struct ASCIICheckTests {
+    @Test("isASCII, eight bytes at a time, agrees with a byte-by-byte check at every length and position")
+    func agrees() {
+        for length in 0..<40 {
+            for position in -1..<length {
+                let bytes = (0..<length).map { $0 == position ? UInt8(0x80 + $0) : UInt8(0x20 + $0) }
+                #expect(bytes.withUnsafeBufferPointer(SearchText.isASCII) == bytes.allSatisfy { $0 < 0x80 }, "\(length) \(position)")
+            }
+        }
+        #expect(SearchText.isASCII("SOP-CS-001 refunds") && !SearchText.isASCII("Straße") && SearchText.isASCII(""))
     }
 }
 
 @Suite struct StopWordBytesTests {
     @Test("a word's bytes are a stop word exactly when the stop-word list holds it")
     func sameAsList() {
-        for word in SearchText.stopWords + ["thee", "whe", "anx", "youre", "wher", "a", "", "z", "THE", "withx", "abcdef"] {
+        for word in SearchText.stopWords + ["thee", "whe", "anx", "youre", "wher", "a", "", "z", "THE", "withx", "abcdef", "a\0", "an\0", "\0"] {
             #expect(SearchText.isStopWord(Array(word.utf8)) == SearchText.stopWords.contains(word), "\(word)")
         }
     }
