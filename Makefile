@@ -5,7 +5,7 @@
 SWIFT       ?= swift
 PORT        ?= 8000
 HOST        ?= 127.0.0.1
-APT_PACKAGES = libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev pkg-config git python3
+APT_PACKAGES = libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libmimalloc-dev pkg-config git python3
 BIN         := .build/release/sopsite
 
 PREFIX      ?= /usr/local

@@ -42,7 +42,11 @@ let package = Package(
                                                     .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                     .product(name: "HTTPTypes", package: "swift-http-types")]),
         .executableTarget(name: "sopsite", dependencies: ["SopsiteKit", "PreviewServer",
-                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+                                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          // mimalloc (Debian's libmimalloc-dev) replaces glibc's malloc for the whole process: a build
+                          // makes millions of small strings and arrays from several threads, and glibc's malloc and free
+                          // were a seventh of a build's CPU; with mimalloc a build takes 15 % less (bench/README.md).
+                          linkerSettings: [.linkedLibrary("mimalloc", .when(platforms: [.linux]))]),
 
         .target(name: "TestSupport", dependencies: ["SOPCore", "Git"]),
 

@@ -37,7 +37,9 @@ struct FrontMatterFields {
         }
         let node: Node?
         do {
-            node = try Yams.compose(yaml: yaml)
+            // The encoding given: Yams's default reads the whole process environment on every call (a third of
+            // parsing front matter), and Swift strings are UTF-8.
+            node = try Yams.compose(yaml: yaml, .default, .default, .utf8)
         } catch let error as YamlError {
             throw Self.failure(for: error, firstLine: firstLine, yaml: yaml)
         } catch {
