@@ -133,35 +133,14 @@ public enum SearchIndex {
             self.lifecycle = lifecycle
             self.passages = Self.passages(scope: scope, plainText: plainText, headings: headings, layout: layout)
 
-            // Terms in the order first met, with their weights: found by their bytes (`TermTable`), so that a term met
-            // again costs a hash and a compare, not a string; no sort (the index orders terms itself).
-            var table = TermTable()
-            var weights: [Int] = [], lastField: [Int] = [], bodyCount: [Int] = []
-            func index(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-                let (at, added) = table.index(of: bytes)
-                if added {
-                    weights.append(0)
-                    lastField.append(-1)
-                    bodyCount.append(0)
-                }
-                return at
-            }
-            var field = 0
-            // Each distinct term of a field counts once for it.
-            func count(_ bytes: UnsafeBufferPointer<UInt8>, _ weight: Int) {
-                let at = index(bytes)
-                if lastField[at] != field {
-                    lastField[at] = field
-                    weights[at] += weight
-                }
-            }
+            var counter = TermCounter()
             func add(_ terms: some Sequence<String>, _ weight: Int) {
-                field += 1
-                for var term in terms { term.withUTF8 { count($0, weight) } }
+                counter.startField(weight: weight)
+                for var term in terms { term.withUTF8 { counter.take($0) } }
             }
             func add(texts: some Sequence<String>, _ weight: Int) {
-                field += 1
-                for text in texts { SearchText.forEachTerm(in: text) { count($0, weight) } }
+                counter.startField(weight: weight)
+                for text in texts { SearchText.forEachTerm(in: text, into: &counter) }
             }
             let idTokens = SearchText.tokens(inFolded: SearchText.fold(id))
             let wholeID = idTokens.count == 1 ? idTokens[0].compound ?? SearchText.stem(idTokens[0].parts[0]) : nil
@@ -177,7 +156,9 @@ public enum SearchIndex {
             add(texts: steps, Weight.step)
             add(texts: processTitle.map { [$0] } ?? [], Weight.process)
             add(texts: owner.map { [$0.handle + " " + $0.name] } ?? [], Weight.owner)
-            SearchText.forEachTerm(in: plainText) { bodyCount[index($0)] += 1 }
+            counter.startBody()
+            SearchText.forEachTerm(in: plainText, into: &counter)
+            let (table, weights, bodyCount) = (counter.table, counter.weights, counter.bodyCount)
             // A retired or superseded document stays findable, below the one in force.
             let scale = lifecycle == "retired" || lifecycle == "superseded" ? 2 : 1
             (packedTerms, self.weights) = (table.packed(separator: 0x1F), (0..<table.count).map { at in
@@ -185,6 +166,39 @@ public enum SearchIndex {
                 let body = count == 0 ? 0 : min(Weight.bodyMaximum, count >= 8 ? 4 : count >= 4 ? 3 : count >= 2 ? 2 : 1)
                 return UInt8(clamping: max(1, min(Weight.maximum, weights[at] + body) / scale))
             })
+        }
+
+        /// A page's terms in the order first met, with their weights: found by their bytes (`TermTable`), so that a term
+        /// met again costs a hash and a compare, not a string; no sort (the index orders terms itself).
+        private struct TermCounter: SearchText.TermSink {
+            var table = TermTable()
+            /// Per term: its weight from the fields so far, the last field that counted it, its count in the body.
+            var weights: [Int] = [], lastField: [Int] = [], bodyCount: [Int] = []
+            var field = 0, weight = 0, isBody = false
+
+            /// The fields' terms count by `weight`, each distinct term once per field.
+            mutating func startField(weight: Int) {
+                field += 1
+                self.weight = weight
+            }
+
+            /// The body's terms count by occurrence.
+            mutating func startBody() { isBody = true }
+
+            mutating func take(_ bytes: UnsafeBufferPointer<UInt8>) {
+                let (at, added) = table.index(of: bytes)
+                if added {
+                    weights.append(0)
+                    lastField.append(-1)
+                    bodyCount.append(0)
+                }
+                if isBody {
+                    bodyCount[at] += 1
+                } else if lastField[at] != field {
+                    lastField[at] = field
+                    weights[at] += weight
+                }
+            }
         }
 
         /// The text of ordered-list items in Markdown (an SOP's steps), link targets removed.

@@ -252,72 +252,117 @@ enum SearchText {
     static func asciiTerms(inFolded folded: String) -> [String] {
         var terms: [String] = []
         var folded = folded
-        folded.withUTF8 { forEachASCIITerm(in: $0) { terms.append(String(decoding: $0, as: UTF8.self)) } }
+        var sink = ClosureSink { terms.append(String(decoding: $0, as: UTF8.self)) }
+        folded.withUTF8 { forEachASCIITerm(in: $0, into: &sink) }
         return terms
     }
 
     /// `terms(in:)` without a string for each occurrence: each term's UTF-8 bytes, in the same order, to `body` (the
     /// bytes are valid only during the call).
     static func forEachTerm(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        withoutActuallyEscaping(body) { body in
+            var sink = ClosureSink(body: body)
+            forEachTerm(in: text, into: &sink)
+        }
+    }
+
+    /// `forEachTerm` into a sink: its state is checked for exclusive access when compiled, where a closure's captured
+    /// variables were checked at run time on every term.
+    static func forEachTerm(in text: String, into sink: inout some TermSink) {
         var text = text
         // ASCII text is folded as it is read (folding ASCII is lowercasing); any other is folded first.
         let done = text.withUTF8 { bytes in
             guard isASCII(bytes) else { return false }
-            forEachASCIITerm(in: bytes, body)
+            forEachASCIITerm(in: bytes, into: &sink)
             return true
         }
         if !done {
-            for var term in terms(of: scalarTokens(inFolded: fold(text))) { term.withUTF8(body) }
+            for var term in terms(of: scalarTokens(inFolded: fold(text))) { term.withUTF8 { sink.take($0) } }
         }
+    }
+
+    /// What receives terms' bytes.
+    protocol TermSink {
+        mutating func take(_ term: UnsafeBufferPointer<UInt8>)
+    }
+
+    private struct ClosureSink: TermSink {
+        let body: (UnsafeBufferPointer<UInt8>) -> Void
+        func take(_ term: UnsafeBufferPointer<UInt8>) { body(term) }
     }
 
     /// The terms of ASCII text as bytes, in order: each word's (stemmed) as the word ends, each compound as its token
     /// ends. `scanASCII`'s token rules and `isIndexable`'s, in one loop over the bytes with the word and compound in
     /// fixed buffers: no indexed word or compound is longer than `longestCompound` bytes, so longer ones are counted,
     /// not kept. Letters are lowercased as read, so `text` need not be folded.
-    static func forEachASCIITerm(in text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        let capacity = longestCompound
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * capacity) { scratch in
-            let word = scratch.baseAddress!, compound = word + capacity, stemmed = compound + capacity
-            var wordCount = 0, compoundCount = 0, parts = 0
-            var pending: UInt8 = 0    // a joiner or apostrophe after a word, waiting for the next letter; 0 for none
-            func endWord() {
-                guard wordCount > 0 else { return }
-                // isIndexable: more than one ASCII letter, at most `longestWord`, not a stop word.
-                if wordCount > 1, wordCount <= longestWord, wordCount > longestStopWord || !isStopWord(word, count: wordCount) {
-                    body(UnsafeBufferPointer(start: stemmed, count: asciiStem(word, count: wordCount, into: stemmed)))
-                }
-                parts += 1
-                if compoundCount < capacity {
-                    (compound + compoundCount).update(from: word, count: min(wordCount, capacity - compoundCount))
-                }
-                compoundCount += wordCount
-                wordCount = 0
-            }
+    static func forEachASCIITerm(in text: UnsafeBufferPointer<UInt8>, into sink: inout some TermSink) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 3 * TermScanner.capacity) { scratch in
+            // A struct, not captured locals: a local function over captured variables had its every access checked
+            // for exclusivity at run time.
+            var scanner = TermScanner(scratch.baseAddress!)
             for index in 0...text.count {
                 var byte = index < text.count ? text[index] : 0
                 if byte &- 0x41 < 26 { byte |= 0x20 }
                 if byte &- 0x30 < 10 || byte &- 0x61 < 26 {
-                    if pending != 0 {
-                        if pending != 0x27 {
-                            endWord()
-                            if compoundCount < capacity { compound[compoundCount] = pending }
-                            compoundCount += 1
-                        }
-                        pending = 0
-                    }
-                    if wordCount < capacity { word[wordCount] = byte }
-                    wordCount += 1
-                } else if pending == 0, wordCount > 0, byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x2F || byte == 0x40 || byte == 0x27 {
-                    pending = byte
+                    scanner.letter(byte, &sink)
+                } else if scanner.pending == 0, scanner.wordCount > 0,
+                          byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x2F || byte == 0x40 || byte == 0x27 {
+                    scanner.pending = byte
                 } else {
-                    endWord()
-                    if parts > 1, compoundCount <= capacity { body(UnsafeBufferPointer(start: compound, count: compoundCount)) }
-                    parts = 0
-                    compoundCount = 0
-                    pending = 0
+                    scanner.endToken(&sink)
                 }
             }
+        }
+    }
+
+    /// `forEachASCIITerm`'s state: the word and the compound being read, in fixed buffers.
+    private struct TermScanner {
+        /// No indexed word (`longestWord`) or compound (`longestCompound`) is longer.
+        static let capacity = longestCompound
+        let word: UnsafeMutablePointer<UInt8>, compound: UnsafeMutablePointer<UInt8>, stemmed: UnsafeMutablePointer<UInt8>
+        /// Lengths read, which may pass the capacity (such words and compounds are counted, not kept or indexed).
+        var wordCount = 0, compoundCount = 0, parts = 0
+        /// A joiner or apostrophe after a word, waiting for the next letter; 0 for none.
+        var pending: UInt8 = 0
+
+        init(_ scratch: UnsafeMutablePointer<UInt8>) {
+            (word, compound, stemmed) = (scratch, scratch + Self.capacity, scratch + 2 * Self.capacity)
+        }
+
+        mutating func letter(_ byte: UInt8, _ sink: inout some TermSink) {
+            if pending != 0 {
+                // An apostrophe joins the word's two halves; a joiner ends the word and goes into the compound.
+                if pending != 0x27 {
+                    endWord(&sink)
+                    if compoundCount < Self.capacity { compound[compoundCount] = pending }
+                    compoundCount += 1
+                }
+                pending = 0
+            }
+            if wordCount < Self.capacity { word[wordCount] = byte }
+            wordCount += 1
+        }
+
+        mutating func endWord(_ sink: inout some TermSink) {
+            guard wordCount > 0 else { return }
+            // isIndexable: more than one ASCII letter, at most `longestWord`, not a stop word.
+            if wordCount > 1, wordCount <= longestWord, wordCount > longestStopWord || !isStopWord(word, count: wordCount) {
+                sink.take(UnsafeBufferPointer(start: stemmed, count: asciiStem(word, count: wordCount, into: stemmed)))
+            }
+            parts += 1
+            if compoundCount < Self.capacity {
+                (compound + compoundCount).update(from: word, count: min(wordCount, Self.capacity - compoundCount))
+            }
+            compoundCount += wordCount
+            wordCount = 0
+        }
+
+        mutating func endToken(_ sink: inout some TermSink) {
+            endWord(&sink)
+            if parts > 1, compoundCount <= Self.capacity { sink.take(UnsafeBufferPointer(start: compound, count: compoundCount)) }
+            parts = 0
+            compoundCount = 0
+            pending = 0
         }
     }
 
