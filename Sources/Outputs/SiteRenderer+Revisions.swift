@@ -113,36 +113,50 @@ struct RevisionDiff {
     var html: String {
         var out: [UInt8] = []
         out.reserveCapacity(shown.count * 120)
-        func open(_ kind: String, _ sign: String) {
-            out += Array("<span class=\"diff__line diff__line--\(kind)\"><span class=\"diff__sign\" aria-hidden=\"true\">\(sign)</span>".utf8)
-        }
         func append(_ text: LinedText, _ run: TextDiff.Run) {
-            if run.isChanged { out += Array("<mark>".utf8) }
+            if run.isChanged { out += Self.markOpen }
             text.bytes.withUnsafeBufferPointer { HTMLEscaping.append(UnsafeBufferPointer(rebasing: $0[run.bytes]), to: &out) }
-            if run.isChanged { out += Array("</mark>".utf8) }
+            if run.isChanged { out += Self.markClose }
         }
+        // An added line's runs, made with its removed partner's from one edit script (removals come first).
+        var addedRuns: [Int: [TextDiff.Run]] = [:]
         for line in shown {
             switch line {
             case .gap(let count):
-                open("gap", "⋯")
+                out += Self.gapOpening
                 out += Array(Self.gapText(count).utf8)
             case .edit(let index):
                 switch diff.edits[index] {
                 case .same(_, let line):
-                    open("same", " ")
+                    out += Self.sameOpening
                     append(diff.new, TextDiff.Run(bytes: diff.new.lines[line], isChanged: false))
                 case .removed(let line, let partner):
-                    open("removed", "−")
-                    for run in TextDiff.words(diff.old, line, against: partner.map { (diff.new, $0) }) { append(diff.old, run) }
+                    out += Self.removedOpening
+                    let runs: [TextDiff.Run]
+                    if let partner {
+                        let pair = TextDiff.wordPair(diff.old, line, diff.new, partner)
+                        runs = pair.removed
+                        addedRuns[partner] = pair.added
+                    } else {
+                        runs = diff.removedRuns(line, partner: nil)
+                    }
+                    for run in runs { append(diff.old, run) }
                 case .added(let line, let partner):
-                    open("added", "+")
-                    for run in TextDiff.words(diff.new, line, against: partner.map { (diff.old, $0) }) { append(diff.new, run) }
+                    out += Self.addedOpening
+                    for run in addedRuns.removeValue(forKey: line) ?? diff.addedRuns(line, partner: partner) { append(diff.new, run) }
                 }
             }
-            out += Array("</span>".utf8)
+            out += Self.lineClose
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    private static func opening(_ kind: String, _ sign: String) -> [UInt8] {
+        Array("<span class=\"diff__line diff__line--\(kind)\"><span class=\"diff__sign\" aria-hidden=\"true\">\(sign)</span>".utf8)
+    }
+    private static let gapOpening = opening("gap", "⋯"), sameOpening = opening("same", " ")
+    private static let removedOpening = opening("removed", "−"), addedOpening = opening("added", "+")
+    private static let markOpen = Array("<mark>".utf8), markClose = Array("</mark>".utf8), lineClose = Array("</span>".utf8)
 
     /// The lines as views, for a theme whose revision template walks `{{#diff}}` itself.
     var lineViews: [DiffLineView] {
@@ -155,11 +169,11 @@ struct RevisionDiff {
                 case .same(_, let line):
                     return DiffLineView(kind: "same", sign: " ", segments: [DiffSegment(text: diff.new.string(line), isChanged: false)])
                 case .removed(let line, let partner):
-                    return DiffLineView(kind: "removed", sign: "−", segments: TextDiff.words(diff.old, line, against: partner.map { (diff.new, $0) }).map {
+                    return DiffLineView(kind: "removed", sign: "−", segments: diff.removedRuns(line, partner: partner).map {
                         DiffSegment(text: diff.old.string($0.bytes), isChanged: $0.isChanged)
                     })
                 case .added(let line, let partner):
-                    return DiffLineView(kind: "added", sign: "+", segments: TextDiff.words(diff.new, line, against: partner.map { (diff.old, $0) }).map {
+                    return DiffLineView(kind: "added", sign: "+", segments: diff.addedRuns(line, partner: partner).map {
                         DiffSegment(text: diff.new.string($0.bytes), isChanged: $0.isChanged)
                     })
                 }

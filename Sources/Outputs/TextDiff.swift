@@ -40,11 +40,11 @@ struct TextDiff {
             switch edit {
             case .same(_, let line): return .same(new.string(line))
             case .removed(let line, let partner):
-                return .removed(old.string(line), words: Self.words(old, line, against: partner.map { (new, $0) }).map {
+                return .removed(old.string(line), words: removedRuns(line, partner: partner).map {
                     Word(text: old.string($0.bytes), isChanged: $0.isChanged)
                 })
             case .added(let line, let partner):
-                return .added(new.string(line), words: Self.words(new, line, against: partner.map { (old, $0) }).map {
+                return .added(new.string(line), words: addedRuns(line, partner: partner).map {
                     Word(text: new.string($0.bytes), isChanged: $0.isChanged)
                 })
             }
@@ -111,19 +111,35 @@ struct TextDiff {
         let isChanged: Bool
     }
 
-    /// The word runs of line `line` of `text`, marked where they are not in the partner line; the whole line, marked,
-    /// when it has no partner (an empty line included), as the page shows it.
-    static func words(_ text: LinedText, _ line: Int, against partner: (text: LinedText, line: Int)?) -> [Run] {
-        guard let partner else { return [Run(bytes: text.lines[line], isChanged: true)] }
-        let mine = tokens(text, line), theirs = tokens(partner.text, partner.line)
+    /// The word runs of removed line `line`: marked where one shortest edit script from it to its partner deletes
+    /// words (`wordPair`); the whole line, marked, when it has no partner (an empty line included), as the page shows it.
+    func removedRuns(_ line: Int, partner: Int?) -> [Run] {
+        partner.map { Self.wordPair(old, line, new, $0).removed } ?? [Run(bytes: old.lines[line], isChanged: true)]
+    }
+
+    /// The word runs of added line `line`, marked where the script from its partner inserts words.
+    func addedRuns(_ line: Int, partner: Int?) -> [Run] {
+        partner.map { Self.wordPair(old, $0, new, line).added } ?? [Run(bytes: new.lines[line], isChanged: true)]
+    }
+
+    /// The word runs of a pair of edited lines from one shortest edit script from the old line to the new one, as
+    /// `git diff --word-diff` marks a pair: the old line's runs marked where words are deleted, the new line's where
+    /// words are inserted. (Two scripts, one each way, could disagree where several are shortest, and cost twice.)
+    static func wordPair(_ old: LinedText, _ oldLine: Int, _ new: LinedText, _ newLine: Int) -> (removed: [Run], added: [Run]) {
+        let theirs = tokens(old, oldLine), mine = tokens(new, newLine)
         // Tokens are short and each is compared a few times: directly, not interned.
         let edits = Myers.edits(count: theirs.count, mine.count) { x, y in
-            tokensEqual(partner.text, theirs[x], text, mine[y])
+            tokensEqual(old, theirs[x], new, mine[y])
         }
+        return (runs(theirs, edits.deleted), runs(mine, edits.inserted))
+    }
+
+    /// Adjacent tokens with the same mark joined into runs.
+    static func runs(_ tokens: [Token], _ changed: [Bool]) -> [Run] {
         var result: [Run] = []
         var runStart = 0, runEnd = 0, runChanged = false
-        for (index, token) in mine.enumerated() {
-            let isChanged = edits.inserted[index]
+        for (index, token) in tokens.enumerated() {
+            let isChanged = changed[index]
             if runEnd > runStart, isChanged != runChanged {
                 result.append(Run(bytes: runStart..<runEnd, isChanged: runChanged))
                 runStart = token.bytes.lowerBound
@@ -138,12 +154,12 @@ struct TextDiff {
         return result
     }
 
-    /// The words of `line`, marked where they are not in `other` (strings in, strings out: for tests and callers
-    /// without a `TextDiff`).
+    /// The words of `line`, marked where the script from `other` inserts them (strings in, strings out: for tests and
+    /// callers without a `TextDiff`).
     static func words(_ line: Substring, against other: Substring) -> [Word] {
         // A single line each: a "\n" inside would make more lines, so take the whole text as one range.
         let mineText = LinedText(whole: String(line)), theirText = LinedText(whole: String(other))
-        return words(mineText, 0, against: (theirText, 0)).map { Word(text: mineText.string($0.bytes), isChanged: $0.isChanged) }
+        return wordPair(theirText, 0, mineText, 0).added.map { Word(text: mineText.string($0.bytes), isChanged: $0.isChanged) }
     }
 
     struct Token {

@@ -67,6 +67,29 @@ import Testing
     }
 }
 
+@Suite struct WordPairTests {
+    @Test("both lines of an edited pair are marked from one edit script: what stays unmarked is the same on both sides")
+    func oneScript() {
+        var random = MyersTests.Generator(state: 11)
+        let pieces = [".", ",", ";", "a", " ", "the", "check", "run"]
+        // A pair from a generated knowledge base on which a script each way disagreed.
+        var pairs = [("31. Wait 42 minutes, then re-run the health check; repeat at most three times.",
+                      "31. Run the consistency check and attach the output to the ticket.")]
+        for _ in 0..<3_000 {
+            func line() -> String { (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &random)] }.joined() }
+            pairs.append((line(), line()))
+        }
+        for (oldLine, newLine) in pairs {
+            let old = LinedText(whole: oldLine), new = LinedText(whole: newLine)
+            let (removed, added) = TextDiff.wordPair(old, 0, new, 0)
+            let keptOld = removed.filter { !$0.isChanged }.map { old.string($0.bytes) }.joined()
+            let keptNew = added.filter { !$0.isChanged }.map { new.string($0.bytes) }.joined()
+            #expect(keptOld == keptNew, "\(old.string(0..<old.bytes.count)) → \(new.string(0..<new.bytes.count))")
+            #expect(removed.map { old.string($0.bytes) }.joined() == old.string(0..<old.bytes.count))
+        }
+    }
+}
+
 @Suite struct WordDiffEdgeTests {
     @Test("a combining mark after a space or punctuation is its own token; the line comes back whole")
     func strayMarks() {
@@ -169,11 +192,11 @@ struct ReferenceTextDiff {
             // Pair edited lines for word-level marks.
             for (index, line) in removedRun.enumerated() {
                 let partner = index < addedRun.count ? addedRun[index] : nil
-                result.append(.removed(String(line), words: partner.map { Self.words(line, against: $0) } ?? [Word(text: String(line), isChanged: true)]))
+                result.append(.removed(String(line), words: partner.map { Self.wordPair(old: line, new: $0).removed } ?? [Word(text: String(line), isChanged: true)]))
             }
             for (index, line) in addedRun.enumerated() {
                 let partner = index < removedRun.count ? removedRun[index] : nil
-                result.append(.added(String(line), words: partner.map { Self.words(line, against: $0) } ?? [Word(text: String(line), isChanged: true)]))
+                result.append(.added(String(line), words: partner.map { Self.wordPair(old: $0, new: line).added } ?? [Word(text: String(line), isChanged: true)]))
             }
             if removedRun.isEmpty, addedRun.isEmpty {
                 if i < before.count, j < after.count {
@@ -202,15 +225,20 @@ struct ReferenceTextDiff {
         return result
     }
 
-    /// The words of `line`, marked where they are not in `other`.
-    static func words(_ line: Substring, against other: Substring) -> [Word] {
-        let mine = tokens(line), theirs = tokens(other)
+    /// The words of a pair of edited lines, from one shortest edit script from `old` to `new`: deleted words marked
+    /// in `old`, inserted ones in `new`.
+    static func wordPair(old: Substring, new: Substring) -> (removed: [Word], added: [Word]) {
+        let theirs = tokens(old), mine = tokens(new)
         // Tokens are short and each is compared a few times: directly, not interned.
         let edits = Myers.edits(theirs, mine)
+        return (runs(old, theirs, edits.deleted), runs(new, mine, edits.inserted))
+    }
+
+    static func runs(_ line: Substring, _ tokens: [Substring], _ changed: [Bool]) -> [Word] {
         var result: [Word] = []
         var run = Substring(), runChanged = false
-        for (index, token) in mine.enumerated() {
-            let isChanged = edits.inserted[index]
+        for (index, token) in tokens.enumerated() {
+            let isChanged = changed[index]
             if !run.isEmpty, isChanged != runChanged {
                 result.append(Word(text: String(run), isChanged: runChanged))
                 run = Substring()
