@@ -60,9 +60,10 @@ public struct MarkdownRenderer: Sendable {
     ///   - firstLine: the file line the body starts on (after front matter), so reported lines are file lines.
     ///   - dropLeadingTitle: remove a level-one heading that is the first block and report its text as `title`
     ///     (the page template shows the title itself, as MkDocs Material does).
+    ///   - withPlainText: false to leave `plainText` empty (a page that is not indexed: an earlier revision).
     ///   - resolveLink: returns the URL to use for a link or image, nil to keep it as written, or `unlinked` to show
     ///     a link's text without the link (an image's description as text).
-    public func render(_ markdown: String, firstLine: Int = 1, dropLeadingTitle: Bool = false,
+    public func render(_ markdown: String, firstLine: Int = 1, dropLeadingTitle: Bool = false, withPlainText: Bool = true,
                        resolveLink: (MarkdownLink) -> String? = { _ in nil }) -> RenderedMarkdown {
         // Not CMARK_OPT_GITHUB_PRE_LANG: its `<pre lang="bash">` misuses the language-of-text attribute (axe: valid-lang);
         // the default `<code class="language-bash">` is the HTML convention.
@@ -141,7 +142,7 @@ public struct MarkdownRenderer: Sendable {
         let html = rendered.map { String(cString: $0) } ?? ""
         free(rendered)
         return RenderedMarkdown(html: Self.addAnchors(html, headings: headings), title: title, headings: headings,
-                                links: links, plainText: Self.trimmed(Self.plainText(of: document)))
+                                links: links, plainText: withPlainText ? Self.trimmed(Self.plainText(of: document)) : "")
     }
 
     /// The headings of `markdown` without rendering it (for titles: the first level-one heading, as MkDocs does).
@@ -286,6 +287,25 @@ struct AnchorSet {
 
     /// Lowercase; letters, digits, `-` and `_` kept (any script); spaces become `-`; everything else dropped.
     static func slug(_ text: String) -> String {
+        // ASCII (most headings) on bytes: its letters and digits are the alphabetic and numeric scalars there.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            var out: [UInt8] = []
+            out.reserveCapacity(text.utf8.count)
+            for byte in text.utf8 {
+                switch byte {
+                case 0x20: out.append(0x2D)
+                case 0x41...0x5A: out.append(byte | 0x20)
+                case 0x2D, 0x5F, 0x30...0x39, 0x61...0x7A: out.append(byte)
+                default: break
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        return scalarSlug(text)
+    }
+
+    /// `slug` scalar by scalar: the definition, and the way for text that is not all ASCII.
+    static func scalarSlug(_ text: String) -> String {
         var out = ""
         for scalar in text.lowercased().unicodeScalars {
             if scalar == " " { out += "-" } else if scalar == "-" || scalar == "_" || scalar.properties.isAlphabetic

@@ -20,30 +20,41 @@ extension SiteRenderer {
         for sop in pages {
             let revisions = sop.history.filter { $0.kind.isRevision && $0.revision != nil && $0.blob != nil }
             guard let newest = revisions.first?.revision else { continue }
-            // The revisions of one SOP mostly share their source path and their links: resolve each link once per path.
-            var targets: [String: Site.LinkTarget] = [:]
-            for (index, change) in revisions.enumerated() {
-                guard let number = change.revision, let blob = change.blob, let text = texts[blob] else { continue }
-                let permalink = Self.revisionPermalink(id: sop.document.id, revision: number)
+            // The revisions of one SOP mostly share their source path and their links, and their pages one folder:
+            // each link resolves to one URL per path.
+            var urls: [String: String?] = [:]
+            // Each revision's body and lines, made once though each is diffed twice (as the newer and the older text).
+            var bodies: [Int: (body: String, lines: LinedText)] = [:]
+            func revisionText(_ index: Int) -> (body: String, lines: LinedText)? {
+                if let known = bodies[index] { return known }
+                guard let blob = revisions[index].blob, let text = texts[blob] else { return nil }
                 let body = Self.body(of: text)
-                let rendered = markdown.render(body, dropLeadingTitle: sop.document.bodyStartsWithTitle) { link -> String? in
+                bodies[index] = (body, LinedText(body))
+                return bodies[index]
+            }
+            for (index, change) in revisions.enumerated() {
+                guard let number = change.revision, let (body, lines) = revisionText(index) else { continue }
+                bodies[index] = nil
+                let permalink = Self.revisionPermalink(id: sop.document.id, revision: number)
+                let rendered = markdown.render(body, dropLeadingTitle: sop.document.bodyStartsWithTitle, withPlainText: false) { link -> String? in
+                    let key = change.path.value + "\u{0}" + link.destination
+                    if let known = urls[key] { return known }
                     // Links resolve from where the file was at that revision, to documents renamed since too; a target
                     // the site no longer has is shown as text, not as a link that leads nowhere.
-                    let key = change.path.value + "\u{0}" + link.destination
-                    let target = targets[key] ?? site.resolve(link.destination, fromEarlierPath: change.path)
-                    targets[key] = target
-                    switch target {
-                    case .page(let target, let fragment): return Permalink.relative(from: permalink, to: target) + (fragment.map { "#" + $0 } ?? "")
-                    case .asset(let target): return Permalink.relative(from: permalink, to: target)
-                    case .missing: return MarkdownRenderer.unlinked
-                    default: return nil
+                    let url: String? = switch site.resolve(link.destination, fromEarlierPath: change.path) {
+                    case .page(let target, let fragment): Permalink.relative(from: permalink, to: target) + (fragment.map { "#" + $0 } ?? "")
+                    case .asset(let target): Permalink.relative(from: permalink, to: target)
+                    case .missing: MarkdownRenderer.unlinked
+                    default: nil
                     }
+                    urls[key] = url
+                    return url
                 }
                 var diff: RevisionDiff?
                 var previousNumber = ""
-                if index + 1 < revisions.count, let older = revisions[index + 1].blob, let olderText = texts[older] {
+                if index + 1 < revisions.count, let older = revisionText(index + 1) {
                     previousNumber = revisions[index + 1].revision.map { "Rev \($0)" } ?? ""
-                    diff = RevisionDiff(TextDiff(old: Self.body(of: olderText), new: body))
+                    diff = RevisionDiff(TextDiff(old: older.lines, new: lines))
                 }
                 let view = RevisionView(
                     id: sop.document.id, title: sop.document.title, revision: "Rev \(number)", day: change.day.long, dayISO: change.day.iso,

@@ -55,7 +55,10 @@ struct TextDiff {
     var removedCount: Int { edits.count { if case .removed = $0 { true } else { false } } }
 
     init(old oldText: String, new newText: String) {
-        let before = LinedText(oldText), after = LinedText(newText)
+        self.init(old: LinedText(oldText), new: LinedText(newText))
+    }
+
+    init(old before: LinedText, new after: LinedText) {
         old = before
         new = after
         let n = before.lines.count, m = after.lines.count
@@ -252,21 +255,23 @@ struct LinedText {
     init(_ text: String) {
         let bytes = Array(text.utf8)
         var lines: [Range<Int>] = [], ascii: [Bool] = []
-        var start = 0
-        var high: UInt8 = 0
-        for index in bytes.indices {
-            let byte = bytes[index]
-            if byte == 0x0A {
-                lines.append(start..<index)
-                ascii.append(high < 0x80)
-                start = index + 1
-                high = 0
-            } else {
-                high |= byte
+        bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            var high: UInt8 = 0
+            for index in buffer.indices {
+                let byte = buffer[index]
+                if byte == 0x0A {
+                    lines.append(start..<index)
+                    ascii.append(high < 0x80)
+                    start = index + 1
+                    high = 0
+                } else {
+                    high |= byte
+                }
             }
+            lines.append(start..<buffer.count)
+            ascii.append(high < 0x80)
         }
-        lines.append(start..<bytes.count)
-        ascii.append(high < 0x80)
         self.bytes = bytes
         self.lines = lines
         self.ascii = ascii

@@ -1,4 +1,4 @@
-import GFM
+@testable import GFM
 import Testing
 
 @Suite struct MarkdownRendererTests {
@@ -59,5 +59,27 @@ import Testing
         #expect(seen.last?.text == "flow")
         #expect(html.contains("href=\"../refund/#steps\""))
         #expect(html.contains("src=\"../img/flow.svg\""))
+    }
+}
+
+@Suite struct AnchorSlugTests {
+    @Test("the ASCII slug on bytes is the scalar definition's, for every ASCII character and 2,000 random headings")
+    func asciiSameAsScalars() {
+        let every = String(decoding: (0..<128).map(UInt8.init), as: UTF8.self)
+        #expect(AnchorSet.slug(every) == AnchorSet.scalarSlug(every))
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("Ab zZ09-_.:!?()[]`*#&<>'\"\t~@")
+        for _ in 0..<2_000 {
+            let text = String((0..<Int.random(in: 0...30, using: &generator)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+            #expect(AnchorSet.slug(text) == AnchorSet.scalarSlug(text), "\(text)")
+        }
+    }
+
+    @Test("a render without plain text leaves it empty and the HTML as it was")
+    func withoutPlainText() {
+        let markdown = "# Title\n\n## Steps\n\n1. Open [the order](a.md).\n"
+        let full = MarkdownRenderer().render(markdown), bare = MarkdownRenderer().render(markdown, withPlainText: false)
+        #expect(bare.plainText.isEmpty && !full.plainText.isEmpty)
+        #expect(bare.html == full.html && bare.headings == full.headings)
     }
 }
