@@ -256,21 +256,31 @@ struct LinedText {
         let bytes = Array(text.utf8)
         var lines: [Range<Int>] = [], ascii: [Bool] = []
         bytes.withUnsafeBufferPointer { buffer in
+            // Line ends found with memchr; a line is ASCII when no byte has its high bit, eight bytes at a time.
+            guard let base = buffer.baseAddress else { return }
+            let raw = UnsafeRawPointer(base)
             var start = 0
-            var high: UInt8 = 0
-            for index in buffer.indices {
-                let byte = buffer[index]
-                if byte == 0x0A {
-                    lines.append(start..<index)
-                    ascii.append(high < 0x80)
-                    start = index + 1
-                    high = 0
-                } else {
-                    high |= byte
+            while true {
+                let end = memchr(base + start, 0x0A, buffer.count - start).map { UnsafeRawPointer($0) - raw } ?? buffer.count
+                var high: UInt64 = 0
+                var index = start
+                while index + 8 <= end {
+                    high |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    index += 8
                 }
+                while index < end {
+                    high |= UInt64(buffer[index])
+                    index += 1
+                }
+                lines.append(start..<end)
+                ascii.append(high & 0x8080_8080_8080_8080 == 0)
+                if end == buffer.count { break }
+                start = end + 1
             }
-            lines.append(start..<buffer.count)
-            ascii.append(high < 0x80)
+        }
+        if bytes.isEmpty {
+            lines = [0..<0]
+            ascii = [true]
         }
         self.bytes = bytes
         self.lines = lines

@@ -56,6 +56,8 @@ public struct FrontMatterSplit: Sendable, Equatable {
     /// Normalises CRLF and lone CR to LF and drops a leading UTF-8 byte-order mark (B09: CRLF files must not leak `\r`).
     /// Works on bytes: in Swift `"\r\n"` is one `Character`, so character-level replacement would miss it.
     public static func normalise(_ text: String) -> String {
+        // Most files have neither: the text itself, not a copy.
+        if !text.utf8.starts(with: [0xEF, 0xBB, 0xBF]), !text.utf8.contains(0x0D) { return text }
         var bytes = Array(text.utf8)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard bytes.contains(0x0D) else { return String(decoding: bytes, as: UTF8.self) }

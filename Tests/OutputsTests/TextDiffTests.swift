@@ -285,3 +285,24 @@ struct ReferenceTextDiff {
     }
 }
 
+
+@Suite struct LinedTextTests {
+    @Test("lines and their ASCII marks found with memchr and eight-byte words are the byte-by-byte ones, on 2,000 random texts")
+    func sameAsByteByByte() {
+        var random = MyersTests.Generator(state: 5)
+        let pieces = ["a", "\n", "é", "\r", "0123456789", "日本", "\n\n", " "]
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0...20, using: &random)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &random)] }.joined()
+            let bytes = Array(text.utf8)
+            var lines: [Range<Int>] = [], start = 0
+            for (index, byte) in bytes.enumerated() where byte == 0x0A {
+                lines.append(start..<index)
+                start = index + 1
+            }
+            lines.append(start..<bytes.count)
+            let lined = LinedText(text)
+            #expect(lined.lines == lines, "\(text.debugDescription)")
+            #expect(lines.indices.map(lined.isASCII) == lines.map { bytes[$0].allSatisfy { $0 < 0x80 } }, "\(text.debugDescription)")
+        }
+    }
+}
