@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A Markdown file split into its YAML front matter and its body, with the file lines each starts on.
 ///
 /// The rule is Jekyll's and MkDocs' (`---` alone on the first line, closed by `---` or `...` alone on a line). Parsing the
@@ -57,7 +63,11 @@ public struct FrontMatterSplit: Sendable, Equatable {
     /// Works on bytes: in Swift `"\r\n"` is one `Character`, so character-level replacement would miss it.
     public static func normalise(_ text: String) -> String {
         // Most files have neither: the text itself, not a copy.
-        if !text.utf8.starts(with: [0xEF, 0xBB, 0xBF]), !text.utf8.contains(0x0D) { return text }
+        let isClean = text.utf8.withContiguousStorageIfAvailable { bytes in
+            !(bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF)
+                && (bytes.baseAddress.map { memchr($0, 0x0D, bytes.count) == nil } ?? true)
+        }
+        if isClean == true { return text }
         var bytes = Array(text.utf8)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard bytes.contains(0x0D) else { return String(decoding: bytes, as: UTF8.self) }

@@ -88,12 +88,16 @@ enum SiteWriter {
         /// Writes a batch; the first failure (an unsafe path, a full disk) is kept for `commit` to throw, and later
         /// batches are dropped.
         func write(_ files: [OutputFile]) {
+            // The folder of the last file, open: a batch is mostly one folder's files (an SOP's revisions), and a file
+            // opened by name in it skips looking up every folder of its path again.
+            var folder: (path: String, descriptor: Int32)?
+            defer { if let folder { close(folder.descriptor) } }
             for file in files {
                 guard !hasFailed else { return }
                 do {
                     guard SiteWriter.isPlainRelative(file.path) else { throw UnsafePath(path: file.path) }
                     let target = path + "/" + file.path
-                    lock.withLock { _ = produced.insert(file.path) }
+                    let isNew = lock.withLock { produced.insert(file.path).inserted }
                     if let recycled {
                         // The spare already holds these bytes (it was checked to be as recorded): nothing to do.
                         if let kept = recycled.files[file.path], kept.size == Int64(file.bytes.count), SiteWriter.holds(target, file.bytes) {
@@ -102,11 +106,24 @@ enum SiteWriter {
                         if recycled.folders[file.path] != nil { removeFolder(target) }
                         touch(file: file.path)
                     }
-                    try makeFolder((target as NSString).deletingLastPathComponent)
-                    // A file linked here from the previous site must be replaced, never written through.
-                    unlink(target)
+                    let parent = (target as NSString).deletingLastPathComponent
+                    try makeFolder(parent)
+                    // A file linked here from the previous site must be replaced, never written through. A fresh
+                    // staging folder has no file at a path not yet produced (and skipping the call skips a path lookup
+                    // for each of a large site's files).
+                    if !isNew || previous != nil || recycled != nil { unlink(target) }
                     if previous == nil || !SiteWriter.reuse(previous! + "/" + file.path, for: file.bytes, at: target) {
-                        try SiteWriter.writeFile(file.bytes, to: target)
+                        if folder?.path != parent {
+                            if let open = folder { close(open.descriptor) }
+                            let descriptor = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                            folder = descriptor >= 0 ? (parent, descriptor) : nil
+                        }
+                        if let folder {
+                            let name = file.path.split(separator: "/").last.map(String.init) ?? file.path
+                            try SiteWriter.writeFile(file.bytes, to: target, in: folder.descriptor, name: name)
+                        } else {
+                            try SiteWriter.writeFile(file.bytes, to: target)
+                        }
                         lock.withLock { rewritten += 1 }
                     }
                 } catch {
@@ -374,8 +391,10 @@ enum SiteWriter {
     }
 
     /// Writes `bytes` to a new file at `path` (no fsync; see `Staging.commit`).
-    fileprivate static func writeFile(_ bytes: [UInt8], to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+    /// Writes `bytes` to the file at `path`, or to `name` in the open folder `folder` when given (`path` then names
+    /// the file in errors).
+    fileprivate static func writeFile(_ bytes: [UInt8], to path: String, in folder: Int32 = AT_FDCWD, name: String? = nil) throws {
+        let descriptor = openat(folder, name ?? path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else { throw WriteFailure(path: path, code: errno) }
         var failure: Int32?
         bytes.withUnsafeBytes { buffer in

@@ -46,5 +46,6 @@ import Testing
         #expect(split.body == "# A\n")
         #expect(throws: FrontMatterSplit.Failure.unclosed(openingLine: 1)) { try FrontMatterSplit.split("---\ntitle: A\n") }
         #expect(FrontMatterSplit.normalise("\u{FEFF}a\r\nb\rc\n") == "a\nb\nc\n")
+        #expect(FrontMatterSplit.normalise("a\nb") == "a\nb" && FrontMatterSplit.normalise("x\r") == "x\n" && FrontMatterSplit.normalise("\u{FEFF}") == "")
     }
 }
