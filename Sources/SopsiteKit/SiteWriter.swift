@@ -390,9 +390,8 @@ enum SiteWriter {
         var description: String { "could not write \(path): \(String(cString: strerror(code)))" }
     }
 
-    /// Writes `bytes` to a new file at `path` (no fsync; see `Staging.commit`).
-    /// Writes `bytes` to the file at `path`, or to `name` in the open folder `folder` when given (`path` then names
-    /// the file in errors).
+    /// Writes `bytes` to a new file at `path`, or at `name` in the open folder `folder` when given (`path` then names
+    /// the file in errors); no fsync (see `Staging.commit`).
     fileprivate static func writeFile(_ bytes: [UInt8], to path: String, in folder: Int32 = AT_FDCWD, name: String? = nil) throws {
         let descriptor = openat(folder, name ?? path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else { throw WriteFailure(path: path, code: errno) }
