@@ -58,10 +58,12 @@ enum ReviewOutputs {
 
     /// SOPs sorted by urgency (overdue, due soon, never reviewed, current), then days until due, then id.
     static func byUrgency(_ pages: [SOPPage]) -> [SOPPage] {
-        pages.sorted {
-            ($0.review.state.urgency, $0.review.daysUntilDue ?? Int.max, $0.document.id, $0.document.path.value)
-                < ($1.review.state.urgency, $1.review.daysUntilDue ?? Int.max, $1.document.id, $1.document.path.value)
-        }
+        // Indices sorted, not pages: moving SOPPage values (large ones) cost more than comparing them.
+        pages.indices.sorted { a, b in
+            let (x, y) = (pages[a], pages[b])
+            return (x.review.state.urgency, x.review.daysUntilDue ?? Int.max, x.document.id, x.document.path.value)
+                < (y.review.state.urgency, y.review.daysUntilDue ?? Int.max, y.document.id, y.document.path.value)
+        }.map { pages[$0] }
     }
 
     /// `register.csv` (RFC 4180, CRLF line ends): the document register an auditor asks for.

@@ -19,10 +19,11 @@ extension SiteRenderer {
         for page in pages {
             guard let owner = page.document.owner else { continue }
             let slug = Permalink.slug(owner)
-            var entry = bySlug[slug] ?? (owner, [])
-            if (owners[owner] == nil ? 1 : 0, owner) < (owners[entry.handle] == nil ? 1 : 0, entry.handle) { entry.handle = owner }
-            entry.pages.append(page)
-            bySlug[slug] = entry
+            // Changed in place: an entry taken out, appended to and put back copied its pages every time.
+            bySlug[slug, default: (owner, [])].pages.append(page)
+            if let handle = bySlug[slug]?.handle, (owners[owner] == nil ? 1 : 0, owner) < (owners[handle] == nil ? 1 : 0, handle) {
+                bySlug[slug]?.handle = owner
+            }
         }
         return bySlug.keys.sorted().compactMap { slug in bySlug[slug].map { (slug, $0.handle, $0.pages) } }
     }
@@ -110,9 +111,11 @@ extension SiteRenderer {
                 LinkView(text: "\(site.owners[$0.handle]?.name ?? $0.handle) (\($0.pages.count))", url: Permalink.percentEncode($0.slug) + "/")
             }), title: "Owners", permalink: "/owners/"))
 
-        let recent = live.filter { $0.lastChange != nil }.sorted {
-            ($0.lastChange!.instant.secondsSinceEpoch, $0.document.id) > ($1.lastChange!.instant.secondsSinceEpoch, $1.document.id)
-        }.prefix(50)
+        // Indices sorted, not pages: moving SOPPage values (large ones) cost more than comparing them.
+        let changed = live.filter { $0.lastChange != nil }
+        let recent = changed.indices.sorted {
+            (changed[$0].lastChange!.instant.secondsSinceEpoch, changed[$0].document.id) > (changed[$1].lastChange!.instant.secondsSinceEpoch, changed[$1].document.id)
+        }.prefix(50).map { changed[$0] }
         files.append(try page(library, navigation, site, "layouts/list", ListPageView(
             eyebrow: "Index", title: "Recently changed", lead: "The 50 SOPs changed most recently, newest first.",
             pages: recent.map { row($0, from: "/recent/") }, links: []), title: "Recently changed", permalink: "/recent/"))
