@@ -42,5 +42,16 @@ import TestSupport
         let handWritten = PagesAPI.json(entries), encoded = JSONOutput.encode(entries)
         #expect(String(decoding: handWritten, as: UTF8.self) == String(decoding: encoded, as: UTF8.self))
         #expect(PagesAPI.json([]) == JSONOutput.encode([PagesAPI.Entry]()))
+
+        // review.json likewise, for the same site (nulls where nothing was reviewed or no owner) and for hostile text.
+        let reviews = ReviewOutputs.entries(site)
+        #expect(reviews.count == 4 && reviews.contains { $0.owner == nil && $0.commit == nil } && reviews.contains { $0.daysUntilDue != nil })
+        #expect(String(decoding: ReviewOutputs.json(site), as: UTF8.self)
+                == String(decoding: JSONOutput.encode(ReviewOutputs.File(version: 1, asOf: site.now.iso, sops: reviews)), as: UTF8.self))
+        let hostile = ReviewOutputs.Entry(id: nasty, title: "\u{0}\t\n\u{1F}\u{7F}</script>", url: "a/b/", owner: "o\\", ownerName: nil, state: "s",
+                                          lastReview: nil, lastReviewer: "\u{2029}", evidence: nil, commit: nil, nextDue: nil, daysUntilDue: -12,
+                                          interval: "1 year", intervalReason: "&")
+        #expect(ReviewOutputs.json(asOf: "2025-06-01", [hostile]) == JSONOutput.encode(ReviewOutputs.File(version: 1, asOf: "2025-06-01", sops: [hostile])))
+        #expect(ReviewOutputs.json(asOf: "x", []) == JSONOutput.encode(ReviewOutputs.File(version: 1, asOf: "x", sops: [])))
     }
 }
