@@ -148,5 +148,16 @@ import Testing
         for word in SearchText.stopWords + ["thee", "whe", "anx", "youre", "wher", "a", "", "z", "THE", "withx", "abcdef", "a\0", "an\0", "\0"] {
             #expect(SearchText.isStopWord(Array(word.utf8)) == SearchText.stopWords.contains(word), "\(word)")
         }
+        // Every word of up to three letters, and every stop word with one letter changed: no false match in the table.
+        let letters = Array("abcdefghijklmnopqrstuvwxyz0".utf8)
+        var words: [[UInt8]] = letters.map { [$0] }
+        words += letters.flatMap { a in letters.map { [a, $0] } }
+        words += letters.flatMap { a in letters.flatMap { b in letters.map { [a, b, $0] } } }
+        for stop in SearchText.stopWords.map({ Array($0.utf8) }) {
+            for index in stop.indices { for letter in letters { var changed = stop; changed[index] = letter; words.append(changed) } }
+        }
+        let list = Set(SearchText.stopWords.map { Array($0.utf8) })
+        let wrong = words.filter { SearchText.isStopWord($0) != list.contains($0) }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5).map { String(decoding: $0, as: UTF8.self) })")
     }
 }
