@@ -10,9 +10,6 @@ import SiteModel
 /// them (`html(for:)`): items and their HTML built page by page were a twentieth of a build.
 struct NavigationCache: Sendable {
     private let site: Site
-    /// The folders of the site's own pages, process pages and SOP pages: pages elsewhere (revision pages) get no
-    /// sidebar.
-    private let folders: Set<String>
     /// Per process (in `site.processes` order): which pages the sidebar lists, made once per site.
     private let structures: [Structure]
     private let byFolder = Memo<String, [ProcessEntry]>()
@@ -76,16 +73,14 @@ struct NavigationCache: Sendable {
 
     init(site: Site) {
         self.site = site
-        var folders = Set([Self.folder(of: "/"), Self.folder(of: "/search/")])
-        for process in site.processes { folders.insert(Self.folder(of: process.permalink)) }
-        for page in site.pages { folders.insert(Self.folder(of: page.permalink)) }
-        self.folders = folders
         structures = site.processes.map(Self.structure(of:))
     }
 
     /// Every page in `folder` sees the same relative URLs; they are computed from a name no slug can take.
     private static func origin(of folder: String) -> String {
-        folder.isEmpty ? "/" : folder + "\u{1}/"
+        // A folder page (`/a/b/`) links from `/a/b/`: computed from a sibling; a file page's key (`folder(of:)`) is
+        // itself a file in its folder.
+        folder.isEmpty ? "/" : folder.hasSuffix("\u{1}") ? folder : folder + "\u{1}/"
     }
 
     /// Every process's sidebar entry as seen from pages in `folder`.
@@ -147,18 +142,21 @@ struct NavigationCache: Sendable {
                        })
     }
 
-    /// The parent folder of a page permalink (`/a/b/` → `/a/`, `/a/` → `/`); "" for the home page itself.
+    /// The key of the pages that share a sidebar's URLs with the page at `permalink`: a folder page's parent folder
+    /// (`/a/b/` → `/a/`, `/a/` → `/`; "" for the home page itself), and a file page's own folder marked as such
+    /// (`/a/b/1.html` → `/a/b/` and U+0001), since it links from that folder, one level up from a folder page in it.
     static func folder(of permalink: String) -> String {
         let parts = permalink.split(separator: "/")
         if parts.isEmpty { return "" }
-        return "/" + parts.dropLast().map { $0 + "/" }.joined()
+        let parent = "/" + parts.dropLast().map { $0 + "/" }.joined()
+        return permalink.hasSuffix("/") ? parent : parent + "\u{1}"
     }
 
     /// The entries of `folder`, and for the process `current` is in (or is), its pages and window around `current`.
     private func visit(_ permalink: String, current: String,
                        _ body: (ProcessEntry, (pages: ProcessPages, shown: Range<Int>)?) -> Void) {
+        // Every page has the sidebar: its own pages, tag and owner pages, and earlier revisions' pages (file URLs).
         let folder = Self.folder(of: permalink)
-        guard folders.contains(folder) else { return }
         for entry in byFolder.get(folder, orMake: { Self.entries(site: site, folder: folder) }) {
             guard current == entry.process.permalink || structures[entry.index].members.contains(current) else {
                 body(entry, nil)

@@ -70,6 +70,10 @@ public struct RenderKey: Sendable {
                              document.order.map(String.init) ?? "-", document.supersedes.joined(separator: ","),
                              page.supersededBy.joined(separator: ",")].joined(separator: "\u{0}"))
         }
+        // Earlier paths that links resolve through: an earlier revision's link to a file renamed since follows the
+        // rename once Git records it, which changes no page's own path or history (a rename previewed uncommitted,
+        // then committed, kept the uncommitted build's unlinked text).
+        for (from, to) in site.renamedPaths { fingerprint.add(from.value + "\u{0}" + to.value) }
         // Which tag and owner pages exist: an SOP page links only to those.
         fingerprint.add(site.tagPages.sorted().joined(separator: "\u{0}"))
         fingerprint.add(site.ownerPages.sorted().joined(separator: "\u{0}"))

@@ -4,7 +4,7 @@ import SOPCore
 
 /// The review outputs for owners and tools: `review.json`, `register.csv` and one iCalendar feed per owner.
 enum ReviewOutputs {
-    /// `review.json`: per SOP `{id, title, url, owner, owner_name, state, last_review, last_reviewer, evidence, commit,
+    /// `review.json`: per SOP in force `{id, title, url, owner, owner_name, state, last_review, last_reviewer, evidence, commit,
     /// next_due, days_until_due, interval, interval_reason}`, sorted by urgency (overdue first), then days until due,
     /// then id. `as_of` is the `--now` day.
     static func json(_ site: Site) -> [UInt8] {
@@ -53,8 +53,10 @@ enum ReviewOutputs {
         enum CodingKeys: String, CodingKey { case version, sops; case asOf = "as_of" }
     }
 
+    /// SOPs in force only, as the dashboard, the calendars and `sopsite check` count them: a retired or superseded
+    /// SOP is due no review, and a tool reading this file would remind its owner of one.
     static func entries(_ site: Site) -> [Entry] {
-        byUrgency(site.pages).map { page in
+        byUrgency(site.pages.filter { !$0.isObsolete }).map { page in
             Entry(id: page.document.id, title: page.document.title, url: site.publishedURL(page.permalink), owner: page.document.owner,
                   ownerName: page.owner?.name, state: page.review.state.rawValue, lastReview: page.lastReview?.day.iso,
                   lastReviewer: page.lastReview?.reviewer, evidence: page.lastReview?.kind.rawValue, commit: page.lastReview?.commitID,

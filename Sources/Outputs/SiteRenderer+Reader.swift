@@ -62,7 +62,9 @@ extension SiteRenderer {
     static func ago(_ day: Day, now: Day) -> String {
         let days = day.days(until: now)
         switch days {
-        case ..<1: return "today"
+        // A change after the build's day (`--now` set earlier than the last commit) has no "ago".
+        case ..<0: return "after this site's date"
+        case 0: return "today"
         case 1: return "yesterday"
         case 2..<31: return "\(days) days ago"
         case 31..<365:

@@ -15,7 +15,8 @@ extension SiteRenderer {
 
     /// Every revision of every SOP at a stable permalink, read from Git blobs (`texts`: blob id → file text), each with
     /// a readable diff against the revision before it; earlier revisions carry an "Obsolete" watermark.
-    func revisionPages(_ pages: [SOPPage], site: Site, texts: [String: String], library: MustacheLibrary) throws(OutputError) -> [OutputFile] {
+    func revisionPages(_ pages: [SOPPage], site: Site, texts: [String: String], library: MustacheLibrary,
+                       navigation: NavigationCache) throws(OutputError) -> [OutputFile] {
         var files: [OutputFile] = []
         for sop in pages {
             let revisions = sop.history.filter { $0.kind.isRevision && $0.revision != nil && $0.blob != nil }
@@ -65,9 +66,11 @@ extension SiteRenderer {
                     added: diff?.added ?? 0, removed: diff?.removed ?? 0)
                 let content = builtIn.revision ? BuiltInTemplates.revision(view) : try render(library, "layouts/revision", view)
                 let layout = LayoutView(siteTitle: site.config.title, pageTitle: "\(sop.document.title) (\(sop.document.id), Rev \(number))",
-                                        root: Self.root(from: permalink), content: content, navigation: [],
+                                        root: Self.root(from: permalink), content: content,
+                                        navigation: builtIn.layout ? [] : navigation.items(for: permalink, current: permalink),
                                         description: "", isHome: false, scripts: [])
-                files.append(OutputFile(path: String(permalink.dropFirst()), text: try self.layout(library, layout)))
+                let text = builtIn.layout ? BuiltInTemplates.layout(layout, navigationHTML: navigation.html(for: permalink)) : try self.layout(library, layout)
+                files.append(OutputFile(path: String(permalink.dropFirst()), text: text))
             }
         }
         return files

@@ -89,7 +89,7 @@ public struct SiteRenderer: Sendable {
                     var rendered = try renderSOPs([sop][...], library: library, navigation: navigation, order: order, site: site,
                                                   revisionLinks: revisionTexts != nil)
                     if revisionTexts != nil {
-                        rendered.files += try revisionPages([sop], site: site, texts: texts, library: library)
+                        rendered.files += try revisionPages([sop], site: site, texts: texts, library: library, navigation: navigation)
                     }
                     if let key, let cache {
                         cache.keep(key: key, RenderedPages(entries: rendered.searchEntries, diagnostics: rendered.diagnostics,
@@ -365,7 +365,8 @@ public struct SiteRenderer: Sendable {
                             count: process.pages.count == 1 ? "1 procedure" : "\(process.pages.count) procedures")
             },
             unassigned: site.unassigned.map { row($0, from: "/") }, hasUnassigned: !site.unassigned.isEmpty,
-            summary: "\(site.pages.count) SOPs in \(site.processes.count) processes", overdue: overdue, dueSoon: dueSoon,
+            summary: (site.pages.count == 1 ? "1 SOP" : "\(site.pages.count) SOPs") + " in "
+                + (site.processes.count == 1 ? "1 process" : "\(site.processes.count) processes"), overdue: overdue, dueSoon: dueSoon,
             asOf: site.now.long)
     }
 

@@ -140,6 +140,12 @@ public struct Site: Sendable {
     /// Earlier paths of published documents (from their history) → the document's path now, for links written in
     /// earlier revisions.
     private let formerPaths: [RepoPath: RepoPath]
+
+    /// Earlier paths of the site's documents that links resolve through (`resolve(_:fromEarlierPath:)`), each with
+    /// the document's path now, in path order.
+    public var renamedPaths: [(from: RepoPath, to: RepoPath)] {
+        formerPaths.sorted { $0.key < $1.key }.map { (from: $0.key, to: $0.value) }
+    }
     /// Slugs of the tags and owner handles of the SOPs in force: the tag and owner pages the site has (they list SOPs in
     /// force), so a retired SOP's tag or owner may have none.
     public let tagPages: Set<String>

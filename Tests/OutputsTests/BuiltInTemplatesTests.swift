@@ -73,11 +73,17 @@ import Testing
         let site = Site.assemble(documents: documents, history: HistoryIndex(head: nil, commitCount: 0, documents: [:]),
                                  config: SiteConfig(), now: Day(2025, 1, 1)).value
         let navigation = NavigationCache(site: site)
-        let permalinks = ["/", "/search/", "/tags/", "/reviews/", "/nowhere/at/all/"] + site.processes.map(\.permalink) + site.pages.map(\.permalink)
+        let permalinks = ["/", "/search/", "/tags/", "/reviews/", "/nowhere/at/all/", "/tags/billing/", "/owners/dana/", "/sop/l-1/rev/2.html",
+                          "/sop/l-1/rev/3.html", "/a.html"] + site.processes.map(\.permalink) + site.pages.map(\.permalink)
         #expect(permalinks.count > 60)
         for permalink in permalinks {
             #expect(navigation.html(for: permalink) == BuiltInTemplates.navigation(navigation.items(for: permalink, current: permalink)), "\(permalink)")
         }
+        // Tag, owner and revision pages (file URLs, one folder up from a folder page) list the processes too.
+        #expect(navigation.html(for: "/tags/billing/").contains("<a href=\"../../long/\">Long &amp; &lt;wide&gt;</a>"))
+        #expect(navigation.html(for: "/owners/dana/").contains("<a href=\"../../short/\">Short</a>"))
+        #expect(navigation.html(for: "/sop/l-1/rev/2.html").contains("<a href=\"../../../long/\">"))
+        #expect(navigation.html(for: "/a.html").contains("<a href=\"long/\">") && navigation.html(for: "/").contains("<a href=\"long/\">"))
         // The cut around the current page, and the current marks, are really there.
         let last = try #require(site.pages.first { $0.document.id == "L-\(NavigationCache.limit + 6)" })
         let html = navigation.html(for: last.permalink)

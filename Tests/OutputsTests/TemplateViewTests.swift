@@ -62,6 +62,16 @@ import Testing
         #expect(unanswered(ContributorRow(name: "Alice Adams", commits: "c")).isEmpty)
     }
 
+    @Test("counts read as English: one SOP in one process; a last change after the build's day is not \"today\"")
+    func wording() throws {
+        #expect(SiteRenderer(theme: .builtIn).homeView(try site()).summary == "1 SOP in 1 process")
+        let now = Day(2026, 5, 1)
+        #expect(SiteRenderer.ago(Day(2026, 5, 2), now: now) == "after this site's date")
+        #expect(SiteRenderer.ago(now, now: now) == "today")
+        #expect(SiteRenderer.ago(Day(2026, 4, 30), now: now) == "yesterday")
+        #expect(SiteRenderer.ago(Day(2025, 4, 30), now: now) == "1 year ago")
+    }
+
     @Test("the built-in theme is the theme folder (make theme was run)")
     func builtInThemeMatchesFolder() throws {
         let folder = try Theme.load(from: #filePath.components(separatedBy: "/Tests/")[0] + "/theme")

@@ -139,6 +139,25 @@ import TestSupport
         _ = try await expectSameAsFullBuild(rewritten, output: site, cache: cache, "rewritten history")
     }
 
+    @Test("a rename first left uncommitted, then committed: earlier revisions' links to the old path follow it once Git knows it, in cached builds too")
+    func renameCommittedAfterPreview() async throws {
+        let repo = try repository()
+        let output = try TemporaryDirectory(prefix: "sopsite-incremental")
+        let cache = try TemporaryDirectory(prefix: "sopsite-cache")
+        let site = output.path + "/site"
+        _ = try await expectSameAsFullBuild(repo, output: site, cache: cache.path, "first build")
+        // Moved in the working tree only (a writer previewing a rename): Git's history does not know the new path yet.
+        try FileManager.default.moveItem(atPath: repo.path + "/content/support/refund.md", toPath: repo.path + "/content/support/refunds.md")
+        _ = try await expectSameAsFullBuild(repo, output: site, cache: cache.path, "uncommitted rename")
+        let escalate = try #require(FileManager.default.contents(atPath: site + "/sop/sop-cs-002/rev/1.html"))
+        #expect(!String(decoding: escalate, as: UTF8.self).contains("<a href=\"../../../support/refunds/\">refunds</a>"))
+        // Committed: the escalation SOP's earlier revision, unchanged itself, now links its "refund.md" to the page.
+        try repo.commit("Rename refund", by: .alice, at: "2025-06-01T09:00:00+00:00", move: [(from: "content/support/refund.md", to: "content/support/refunds.md")])
+        _ = try await expectSameAsFullBuild(repo, output: site, cache: cache.path, "rename committed")
+        let linked = try #require(FileManager.default.contents(atPath: site + "/sop/sop-cs-002/rev/1.html"))
+        #expect(String(decoding: linked, as: UTF8.self).contains("<a href=\"../../../support/refunds/\">refunds</a>"))
+    }
+
     @Test("a retired SOP links only to the tag and owner pages that exist (they list SOPs in force), in cached builds too")
     func retiredLinks() async throws {
         let repo = try GitFixture()
