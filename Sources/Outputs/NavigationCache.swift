@@ -13,6 +13,9 @@ struct NavigationCache: Sendable {
     /// Per process (in `site.processes` order): which pages the sidebar lists, made once per site.
     private let structures: [Structure]
     private let byFolder = Memo<String, [ProcessEntry]>()
+    /// The same entries by their URLs: folders whose pages link the same (every earlier revision's folder) share one
+    /// array of fragments, not 2,000 copies.
+    private let byURLs = Memo<[String], [ProcessEntry]>()
     private let pagesByFolder = Memo<PagesKey, ProcessPages>()
 
     private typealias Page = (permalink: String, title: String, url: String, parent: String?)
@@ -83,11 +86,10 @@ struct NavigationCache: Sendable {
         folder.isEmpty ? "/" : folder.hasSuffix("\u{1}") ? folder : folder + "\u{1}/"
     }
 
-    /// Every process's sidebar entry as seen from pages in `folder`.
-    private static func entries(site: Site, folder: String) -> [ProcessEntry] {
-        let from = origin(of: folder)
-        return site.processes.enumerated().map { index, process in
-            let url = Permalink.relative(from: from, to: process.permalink)
+    /// Every process's sidebar entry, given its URL as seen from the pages asking (`urls`, in process order).
+    private static func entries(site: Site, urls: [String]) -> [ProcessEntry] {
+        site.processes.enumerated().map { index, process in
+            let url = urls[index]
             return ProcessEntry(process: process, index: index, url: url,
                                 collapsedHTML: BuiltInTemplates.navigationProcess(title: process.title, url: url, isCurrent: false)
                                     + BuiltInTemplates.navigationProcessEnd,
@@ -157,7 +159,12 @@ struct NavigationCache: Sendable {
                        _ body: (ProcessEntry, (pages: ProcessPages, shown: Range<Int>)?) -> Void) {
         // Every page has the sidebar: its own pages, tag and owner pages, and earlier revisions' pages (file URLs).
         let folder = Self.folder(of: permalink)
-        for entry in byFolder.get(folder, orMake: { Self.entries(site: site, folder: folder) }) {
+        let entries = byFolder.get(folder) {
+            let from = Self.origin(of: folder)
+            let urls = site.processes.map { Permalink.relative(from: from, to: $0.permalink) }
+            return byURLs.get(urls) { Self.entries(site: site, urls: urls) }
+        }
+        for entry in entries {
             guard current == entry.process.permalink || structures[entry.index].members.contains(current) else {
                 body(entry, nil)
                 continue
