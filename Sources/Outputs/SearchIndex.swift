@@ -815,11 +815,6 @@ public enum SearchIndex {
 /// Distinct terms (UTF-8 bytes) in the order first added, found by an open-addressing table over one byte arena: an
 /// index of 2,000 SOPs meets 500,000 (page, term) pairs for 12,000 terms, and its entries a million term occurrences,
 /// where a dictionary keyed by strings made a string and a SipHash for each (most of indexing).
-private extension UInt64 {
-    /// Rotated left by 29 bits, so a multiply's high bits reach the low ones.
-    var rotated: UInt64 { self << 29 | self >> 35 }
-}
-
 struct TermTable {
     private var arena: [UInt8] = []
     private var ranges: [Range<Int>] = []
@@ -829,33 +824,8 @@ struct TermTable {
 
     var count: Int { ranges.count }
 
-    /// The bytes eight at a time (the last few packed into one word, with the length), each word mixed in by a
-    /// multiply and rotation, finished by MurmurHash3's finaliser so that the slot (low bits) and a half of the terms
-    /// (top bit) depend on every byte. Byte by byte (FNV-1a) it was a multiply per byte of every term. Only tables
-    /// inside a build use it: no output depends on its values.
-    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
-        guard let base = bytes.baseAddress else { return hash }
-        let raw = UnsafeRawPointer(base)
-        var index = 0
-        while index + 8 <= bytes.count {
-            hash = ((hash ^ raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15).rotated
-            index += 8
-        }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < bytes.count {
-            tail |= UInt64(base[index]) << shift
-            shift += 8
-            index += 1
-        }
-        hash = ((hash ^ tail) &* 0x9E37_79B9_7F4A_7C15).rotated
-        hash ^= hash >> 33
-        hash = hash &* 0xff51_afd7_ed55_8ccd
-        hash ^= hash >> 33
-        hash = hash &* 0xc4ce_b9fe_1a85_ec53
-        return hash ^ (hash >> 33)
-    }
+    /// `ByteHash.hash`: the slot is its low bits, a half of the index's terms its top bit.
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { ByteHash.hash(bytes) }
 
     /// The index of the term `bytes` (not empty), added when new; `hash` is `hash(bytes)`.
     mutating func index(of bytes: UnsafeBufferPointer<UInt8>, hash: UInt64? = nil) -> (index: Int, added: Bool) {

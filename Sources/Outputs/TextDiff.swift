@@ -365,7 +365,7 @@ private struct LineInterner {
     }
 
     private mutating func asciiID(_ source: Int, _ range: Range<Int>) -> Int32 {
-        let hash = sources[source].withUnsafeBufferPointer { Self.hash($0, range) }
+        let hash = sources[source].withUnsafeBufferPointer { ByteHash.hash(UnsafeBufferPointer(rebasing: $0[range])) }
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] >= 0 {
             let id = Int(slots[slot])
@@ -386,27 +386,6 @@ private struct LineInterner {
         return sources[a].withUnsafeBufferPointer { x in
             sources[b].withUnsafeBufferPointer { y in memcmp(x.baseAddress! + ra.lowerBound, y.baseAddress! + rb.lowerBound, ra.count) == 0 }
         }
-    }
-
-    /// A 64-bit hash of the bytes, eight at a time.
-    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> UInt64 {
-        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(range.count)
-        var index = range.lowerBound
-        let raw = UnsafeRawBufferPointer(bytes)
-        while index + 8 <= range.upperBound {
-            hash = (hash ^ raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            hash ^= hash >> 32
-            index += 8
-        }
-        var last: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < range.upperBound {
-            last |= UInt64(bytes[index]) << shift
-            shift += 8
-            index += 1
-        }
-        hash = (hash ^ last) &* 0xC4CE_B9FE_1A85_EC53
-        return hash ^ (hash >> 29)
     }
 }
 
