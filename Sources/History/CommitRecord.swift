@@ -119,6 +119,8 @@ public struct DocumentHistory: Sendable {
 
     /// Paths the document had before, newest first, without repeats.
     public var previousPaths: [RepoPath] {
+        // Most documents were never moved: asked for every document of every build, they cost no set.
+        guard commits.contains(where: { $0.path != path || $0.renamedFrom != nil }) else { return [] }
         var seen: Set<RepoPath> = [path]
         var result: [RepoPath] = []
         for commit in commits {

@@ -11,15 +11,15 @@ import SOPCore
 struct BuiltInTemplates: Sendable {
     /// Template name → fingerprint of the text the Swift rendering below reproduces.
     static let fingerprints = [
-        "layouts/layout": "f4bd17d801619aaa02b237c70737f8f3",
-        "layouts/revision": "9be77ab151e97bf435207acf2678e047",
-        "layouts/sop": "9dab1b7e77b83f4570ce91898f95fbde",
-        "partials/badge": "3efce4837c9d10dabe01ea9bec8d887c",
-        "partials/page-table": "4431669b942b614c741c3ef7a601d4b8",
-        "layouts/list": "cc7160fdcba7aa707268cd7c9c4da8be",
-        "layouts/home": "cf9e0ac87a713d3e1fcfd50e0043c132",
-        "layouts/search": "16120927c1d9cde78035ae2d5ecfaa38",
-        "layouts/dashboard": "2c1da1a6a04fbc06bfa91a911702928a",
+        "layouts/layout": "f5440ca963e7e9912d2a4022f00754e6",
+        "layouts/revision": "8dfd438f276b476bec6199327d9162c2",
+        "layouts/sop": "342b78436981685386c7d7d2608bede7",
+        "partials/badge": "436c7d0be8a7cc1fbd93edba4f21ce3d",
+        "partials/page-table": "a09e383cdefcb25e4c939f1f53fe2e24",
+        "layouts/list": "4b19e62fef57249238ed151ccf38785a",
+        "layouts/home": "9f59d7cc73d60abf1edd91a41ba45cb7",
+        "layouts/search": "8057d1efa7c4ae3e2399ad463836929f",
+        "layouts/dashboard": "8dc932e86fe7c79202250ff62783ec16",
     ]
 
     let layout: Bool

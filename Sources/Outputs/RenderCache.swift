@@ -63,12 +63,14 @@ public struct RenderKey: Sendable {
             fingerprint.add(process.document.map(Canonical.text) ?? "-")
         }
         // What navigation, neighbours, parent and successor links, and link resolution read of every page.
-        for page in site.pages + site.unassigned {
-            let document = page.document
-            fingerprint.add([document.path.value, page.permalink, document.id, document.title, document.kind.rawValue,
-                             document.processKey ?? "-", document.status.rawValue, document.parent ?? "-",
-                             document.order.map(String.init) ?? "-", document.supersedes.joined(separator: ","),
-                             page.supersededBy.joined(separator: ",")].joined(separator: "\u{0}"))
+        for pages in [site.pages, site.unassigned] {
+            for page in pages {
+                let document = page.document
+                fingerprint.add([document.path.value, page.permalink, document.id, document.title, document.kind.rawValue,
+                                 document.processKey ?? "-", document.status.rawValue, document.parent ?? "-",
+                                 document.order.map(String.init) ?? "-", document.supersedes.joined(separator: ","),
+                                 page.supersededBy.joined(separator: ",")].joined(separator: "\u{0}"))
+            }
         }
         // Earlier paths that links resolve through: an earlier revision's link to a file renamed since follows the
         // rename once Git records it, which changes no page's own path or history (a rename previewed uncommitted,
@@ -127,7 +129,7 @@ public struct RenderKey: Sendable {
         // Field by field, each closed by the fingerprint's separator: joining them into one string first was 40 % of
         // the keys' cost.
         let d = sop.document
-        for text in [d.path.value, d.contentPath, d.kind.rawValue, d.id, d.title, "\(d.titleSource)"] { f.add(text) }
+        for text in [d.path.value, d.contentPath, d.kind.rawValue, d.id, d.title, d.titleSource.rawValue] { f.add(text) }
         for text in [d.processKey, d.owner, d.criticality, d.scope, d.parent, d.start, d.end, d.outcome] { f.add(text) }
         f.add(d.reviewInterval.map { "\($0.months)m\($0.days)d" })
         f.add(d.tags.joined(separator: "\u{2}"))
@@ -153,7 +155,18 @@ public struct RenderKey: Sendable {
         let r = sop.review
         f.add(r.state.rawValue)
         f.add("\(r.interval.months)m\(r.interval.days)d")
-        f.add("\(r.intervalSource)")
+        // By case, not by interpolation: printing an enum went through the reflection-based printer for every SOP.
+        switch r.intervalSource {
+        case .document: f.add(0)
+        case .process(let title):
+            f.add(1)
+            f.add(title)
+        case .criticality(let level, let process):
+            f.add(2)
+            f.add(level)
+            f.add(process)
+        case .siteDefault: f.add(3)
+        }
         f.add(r.lastReview.map { $0.daysSinceEpoch } ?? Int.min)
         f.add(r.nextDue.map { $0.daysSinceEpoch } ?? Int.min)
         f.add(r.daysUntilDue ?? Int.min)

@@ -414,8 +414,8 @@ public enum SearchIndex {
                     }
                 }
                 let order = table.terms.utf16Order()
-                var half = TermHalf(terms: order.map(table.terms.term(at:)), documents: order.map { table.postings[$0].count },
-                                    postings: order.map { Self.encode(table.postings[$0]) })
+                var half = TermHalf(terms: order.map(table.terms.term(at:)), documents: order.map { table.packed[$0].count },
+                                    postings: order.map { Self.encode(packed: table.packed[$0]) })
                 // Typo order's keys (first scalar, scalar count) once per term, not per comparison.
                 let keys = half.terms.map(Self.typoKey)
                 half.typos = half.terms.indices.filter { keys[$0].candidate }.sorted {
@@ -451,10 +451,10 @@ public enum SearchIndex {
         let (termShardKeys, typoShardKeys, docShardSize) = (termPart.termShardKeys, termPart.typoShardKeys, documentPart.docShardSize)
 
         // The manifest names the build, so the client can ask for shards of this build and not a cached older one.
-        var hash = FNV1a()
-        for shard in files { hash.add(Array(shard.path.utf8)); hash.add(shard.bytes) }
+        var hash = Fingerprint()
+        for shard in files { hash.add(shard.path); hash.addBytes(shard.bytes) }
         let manifest = Manifest(
-            version: formatVersion, build: hash.hex, now: now.iso, dueSoonDays: dueSoonDays, documents: entries.count,
+            version: formatVersion, build: String(hash.hex.prefix(16)), now: now.iso, dueSoonDays: dueSoonDays, documents: entries.count,
             terms: termPart.count, termShards: termShardKeys, typoShards: typoShardKeys, docShardSize: docShardSize,
             stopWords: SearchText.stopWords, typoMinimumLength: typoMinimumLength,
             processes: processes.map { Manifest.Labelled(key: $0.key, label: $0.title) },
@@ -726,18 +726,25 @@ public enum SearchIndex {
     /// itself) as a base-64 VLQ (5 bits a digit, least significant first, 32 added while more digits follow), then
     /// the weight as one digit. `[(3, 12), (4, 1)]` → `DM` `AB` → `"DMAB"`.
     static func encode(_ postings: [(document: Int, weight: Int)]) -> String {
+        encode(packed: postings.map { UInt32($0.document) << 6 | UInt32(min(Weight.maximum, max(1, $0.weight))) })
+    }
+
+    /// `encode(_:)` of postings packed as `PostingsTable` keeps them (document << 6 | weight, weight in 1...63).
+    static func encode(packed postings: [UInt32]) -> String {
         var out: [UInt8] = []
+        out.reserveCapacity(postings.count * 3)
         var previous = -1
         for posting in postings {
-            var gap = posting.document - previous - 1
-            previous = posting.document
+            let document = Int(posting >> 6)
+            var gap = document - previous - 1
+            previous = document
             repeat {
                 var digit = gap & 31
                 gap >>= 5
                 if gap > 0 { digit |= 32 }
                 out.append(digits[digit])
             } while gap > 0
-            out.append(digits[min(Weight.maximum, max(1, posting.weight))])
+            out.append(digits[Int(posting & 63)])
         }
         return String(decoding: out, as: UTF8.self)
     }
@@ -796,20 +803,6 @@ public enum SearchIndex {
         OutputFile(path: "search/\(name).js", bytes: Array("sopsiteSearchData(\"\(name)\",".utf8) + json + Array(");\n".utf8))
     }
 
-    /// 64-bit FNV-1a: a stable, dependency-free fingerprint of the index files (not a security hash).
-    struct FNV1a {
-        private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        mutating func add(_ bytes: [UInt8]) {
-            for byte in bytes {
-                value ^= UInt64(byte)
-                value = value &* 0x0000_0100_0000_01B3
-            }
-        }
-        var hex: String {
-            let text = String(value, radix: 16)
-            return String(repeating: "0", count: 16 - text.count) + text
-        }
-    }
 }
 
 /// Distinct terms (UTF-8 bytes) in the order first added, found by an open-addressing table over one byte arena: an
@@ -887,19 +880,22 @@ struct TermTable {
     }
 }
 
-/// The distinct terms of many pages (`TermTable`) with each term's postings.
+/// The distinct terms of many pages (`TermTable`) with each term's postings, each packed in 32 bits (document << 6 |
+/// weight): an index of 2,000 SOPs holds 600,000 postings, and arrays of (Int, Int) pairs grew four times the bytes.
 struct PostingsTable {
     private(set) var terms = TermTable()
-    /// Per term (in the order first added): (document, weight) in the order added.
-    private(set) var postings: [[(document: Int, weight: Int)]] = []
+    /// Per term (in the order first added): its postings in the order added.
+    private(set) var packed: [[UInt32]] = []
 
-    /// Records that `document` holds the term `bytes` (not empty; `hash` is `TermTable.hash(bytes)`) with `weight`.
+    /// Records that `document` holds the term `bytes` (not empty; `hash` is `TermTable.hash(bytes)`) with `weight`
+    /// (clamped to 1...63, as postings are written).
     mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64, document: Int, weight: Int) {
         let (index, added) = terms.index(of: bytes, hash: hash)
+        let posting = UInt32(document) << 6 | UInt32(min(SearchIndex.Weight.maximum, max(1, weight)))
         if added {
-            postings.append([(document, weight)])
+            packed.append([posting])
         } else {
-            postings[index].append((document, weight))
+            packed[index].append(posting)
         }
     }
 }

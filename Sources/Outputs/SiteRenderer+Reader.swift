@@ -50,8 +50,8 @@ extension SiteRenderer {
 
     /// Previous and next page in the process's reading order (stages, each followed by its work instructions).
     func neighbours(of sop: SOPPage, in order: ReadingOrder) -> (previous: LinkView?, next: LinkView?) {
-        func link(_ page: SOPPage?) -> LinkView? {
-            page.map { LinkView(text: $0.document.title, url: Permalink.relative(from: sop.permalink, to: $0.permalink)) }
+        func link(_ page: ReadingOrder.Page?) -> LinkView? {
+            page.map { LinkView(text: $0.title, url: Permalink.relative(from: sop.permalink, to: $0.permalink)) }
         }
         let around = order.neighbours[sop.permalink]
         return (link(around?.previous), link(around?.next))
@@ -128,24 +128,33 @@ extension SiteRenderer {
 /// Each SOP's place in its process, computed once per build: reading order (stages, each followed by its work
 /// instructions) and the work instructions of each procedure. Asking per page was quadratic in a process's size.
 struct ReadingOrder: Sendable {
-    let neighbours: [String: (previous: SOPPage?, next: SOPPage?)]
-    let instructions: [String: [SOPPage]]
+    /// What a page's previous and next links and its work-instruction list show of another page (copying whole
+    /// `SOPPage`s into these tables was a sixth of preparing a 2,000-SOP site).
+    struct Page: Sendable {
+        let title: String
+        let permalink: String
+    }
+
+    let neighbours: [String: (previous: Page?, next: Page?)]
+    let instructions: [String: [Page]]
 
     init(site: Site) {
-        var neighbours: [String: (previous: SOPPage?, next: SOPPage?)] = [:]
-        var instructions: [String: [SOPPage]] = [:]
+        var neighbours: [String: (previous: Page?, next: Page?)] = [:]
+        var instructions: [String: [Page]] = [:]
         for process in site.processes {
-            let procedureIDs = Set(process.pages.filter { $0.document.kind != .workInstruction }.map(\.document.id))
-            var byParent: [String: [SOPPage]] = [:]
-            var top: [SOPPage] = []
+            var procedureIDs: Set<String> = []
+            for page in process.pages where page.document.kind != .workInstruction { procedureIDs.insert(page.document.id) }
+            var byParent: [String: [Page]] = [:]
+            var top: [(id: String, page: Page)] = []
             for page in process.pages where !page.isObsolete {
+                let link = Page(title: page.document.title, permalink: page.permalink)
                 if page.document.kind == .workInstruction, let parent = page.document.parent, procedureIDs.contains(parent) {
-                    byParent[parent, default: []].append(page)
+                    byParent[parent, default: []].append(link)
                 } else {
-                    top.append(page)
+                    top.append((page.document.id, link))
                 }
             }
-            let order = top.flatMap { [$0] + (byParent[$0.document.id] ?? []) }
+            let order = top.flatMap { [$0.page] + (byParent[$0.id] ?? []) }
             for (index, page) in order.enumerated() {
                 neighbours[page.permalink] = (index > 0 ? order[index - 1] : nil, index + 1 < order.count ? order[index + 1] : nil)
             }

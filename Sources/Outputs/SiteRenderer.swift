@@ -42,21 +42,61 @@ public struct SiteRenderer: Sendable {
     /// - Throws: `OutputError` when a theme template is missing or does not parse.
     public func render(_ site: Site, revisionTexts: RevisionTexts? = nil, sink: FileSink? = nil,
                        cache: (any RenderCache)? = nil) async throws(OutputError) -> Diagnosed<[OutputFile]> {
+        let prepared = try await prepare(site, keyed: cache != nil, revisions: revisionTexts != nil)
+        return try await render(prepared, revisionTexts: revisionTexts, sink: sink, cache: cache)
+    }
+
+    /// What every page of a site is rendered with, made before any page: the parsed templates, the sidebar and reading
+    /// order, and the render keys. A build makes it while it waits for its output folder (`render(_:revisionTexts:
+    /// sink:cache:)` with a `Prepared`).
+    public struct Prepared: Sendable {
+        let site: Site
+        let library: MustacheLibrary
+        let navigation: NavigationCache
+        let order: ReadingOrder
+        let keys: RenderKey?
+        /// Each SOP's metadata digest (`RenderKey.metadata(of:)`), in `site.pages + site.unassigned` order.
+        let metadata: [String]?
+        let siteKey: String?
+        let revisions: Bool
+    }
+
+    /// Prepares `site` for rendering.
+    /// - Parameters:
+    ///   - keyed: compute the render keys (rendering with a cache).
+    ///   - revisions: the pages will be rendered with revision pages (the keys say so).
+    /// - Throws: `OutputError` when a theme template is missing or does not parse.
+    public func prepare(_ site: Site, keyed: Bool, revisions: Bool) async throws(OutputError) -> Prepared {
         // The templates are parsed while the keys are computed.
         let theme = theme
         async let parsedLibrary = Result { () throws(OutputError) in try theme.library() }
         let navigation = NavigationCache(site: site)
         let order = ReadingOrder(site: site)
-        let keys = cache.map { _ in RenderKey(site: site, theme: theme, allowRawHTML: markdown.allowRawHTML, revisions: revisionTexts != nil) }
+        let keys = keyed ? RenderKey(site: site, theme: theme, allowRawHTML: markdown.allowRawHTML, revisions: revisions) : nil
         // Each SOP's metadata digest, once: the SOP's key adds its body, the site group's key joins them all.
         var metadata: [String]? = nil
         var siteKey: String? = nil
         if let keys {
-            let digests = await ParallelChunks.map(site.pages + site.unassigned) { chunk in chunk.map(keys.metadata(of:)) }.flatMap { $0 }
+            // By index: a joined copy of 2,000 pages cost more than hashing some of them.
+            let (pages, unassigned) = (site.pages, site.unassigned)
+            let digests = await ParallelChunks.map(Array(0..<(pages.count + unassigned.count))) { chunk in
+                chunk.map { keys.metadata(of: $0 < pages.count ? pages[$0] : unassigned[$0 - pages.count]) }
+            }.flatMap { $0 }
             metadata = digests
             siteKey = keys.siteKey(site, metadata: digests)
         }
-        let library = try await parsedLibrary.get()
+        return Prepared(site: site, library: try await parsedLibrary.get(), navigation: navigation, order: order, keys: keys,
+                        metadata: metadata, siteKey: siteKey, revisions: revisions)
+    }
+
+    /// `render(_:revisionTexts:sink:cache:)` of a prepared site; `revisionTexts` must be given exactly when it was
+    /// prepared with revisions, and `cache` when it was keyed.
+    public func render(_ prepared: Prepared, revisionTexts: RevisionTexts?, sink: FileSink?,
+                       cache: (any RenderCache)?) async throws(OutputError) -> Diagnosed<[OutputFile]> {
+        precondition(prepared.revisions == (revisionTexts != nil) && (prepared.keys != nil) == (cache != nil),
+                     "rendered as prepared: with revisions and a cache exactly when prepared so")
+        let (site, library, navigation, order, keys, metadata, siteKey) =
+            (prepared.site, prepared.library, prepared.navigation, prepared.order, prepared.keys, prepared.metadata, prepared.siteKey)
         // The site's own pages do not depend on the SOP pages: they are made (or reused) while the SOP chunks render.
         // api/pages.json shows which SOPs have uncommitted edits, which the site group leaves out: it has a key of its own.
         let (ownKey, apiKey) = (siteKey, keys.flatMap { keys in siteKey.map { keys.pagesAPIKey(site, siteKey: $0) } })
@@ -125,7 +165,9 @@ public struct SiteRenderer: Sendable {
             files.append(OutputFile(path: "assets/" + name, bytes: bytes))
         }
         if let sink {
-            sink(files)
+            // The search index's 2,000 files and the site's own pages, on every processor: a rebuild compares each
+            // with the file it would replace.
+            _ = ParallelChunks.mapWaiting(files) { sink(Array($0)) }
             files = []
         }
         return Diagnosed(files.sorted { $0.path < $1.path }, diagnostics: diagnostics.sorted())
@@ -446,7 +488,7 @@ public struct SiteRenderer: Sendable {
                                                         url: Permalink.relative(from: sop.permalink, to: $0)) }
             },
             instructions: (order.instructions[document.id] ?? []).map {
-                LinkView(text: $0.document.title, url: Permalink.relative(from: sop.permalink, to: $0.permalink))
+                LinkView(text: $0.title, url: Permalink.relative(from: sop.permalink, to: $0.permalink))
             },
             // A tag or owner with no page (only retired or superseded SOPs have it) is shown without a link.
             tagLinks: document.tags.map { tag in

@@ -11,22 +11,32 @@ public enum Permalink {
         if component.utf8.allSatisfy({ $0 < 0x80 }) {
             var out: [UInt8] = []
             out.reserveCapacity(component.utf8.count)
-            var lastWasDash = false
-            for var byte in component.utf8 {
-                if byte >= 0x41, byte <= 0x5A { byte |= 0x20 }
-                if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte == 0x2E {
-                    out.append(byte)
-                    lastWasDash = false
-                } else if byte == 0x2D || byte == 0x2F || byte == 0x20 || (byte >= 0x09 && byte <= 0x0D), !lastWasDash, !out.isEmpty {
-                    // Whitespace is U+0009…U+000D and space; an apostrophe is dropped.
-                    out.append(0x2D)
-                    lastWasDash = true
-                }
-            }
-            while out.last == 0x2D { out.removeLast() }
-            return out.allSatisfy({ $0 == 0x2E }) ? "page" : String(decoding: out, as: UTF8.self)
+            appendASCIISlug(component.utf8, to: &out)
+            return String(decoding: out, as: UTF8.self)
         }
         return scalarSlug(component)
+    }
+
+    /// Appends the slug of an ASCII component (`slug`'s rules, on bytes) to `out`.
+    private static func appendASCIISlug(_ component: some Sequence<UInt8>, to out: inout [UInt8]) {
+        let start = out.count
+        var lastWasDash = false
+        for var byte in component {
+            if byte >= 0x41, byte <= 0x5A { byte |= 0x20 }
+            if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte == 0x2E {
+                out.append(byte)
+                lastWasDash = false
+            } else if byte == 0x2D || byte == 0x2F || byte == 0x20 || (byte >= 0x09 && byte <= 0x0D), !lastWasDash, out.count > start {
+                // Whitespace is U+0009…U+000D and space; an apostrophe is dropped.
+                out.append(0x2D)
+                lastWasDash = true
+            }
+        }
+        while out.count > start, out.last == 0x2D { out.removeLast() }
+        if out[start...].allSatisfy({ $0 == 0x2E }) {
+            out.removeSubrange(start...)
+            out.append(contentsOf: "page".utf8)
+        }
     }
 
     /// `slug` by Unicode scalar properties: the definition, and the way for text that is not ASCII.
@@ -58,6 +68,17 @@ public enum Permalink {
 
     /// The page URL for a content path (`customer-support/process-a-refund` → `/customer-support/process-a-refund/`).
     public static func page(forContentPath contentPath: String) -> String {
+        // ASCII paths (most) slugged component by component into one buffer, by `slug`'s rules: every document's URL
+        // is made on every build.
+        if contentPath.utf8.allSatisfy({ $0 < 0x80 }) {
+            var out: [UInt8] = [0x2F]
+            out.reserveCapacity(contentPath.utf8.count + 2)
+            for part in contentPath.utf8.split(separator: 0x2F) {
+                appendASCIISlug(part, to: &out)
+                out.append(0x2F)
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
         let parts = contentPath.split(separator: "/").map { slug(String($0)) }
         return parts.isEmpty ? "/" : "/" + parts.joined(separator: "/") + "/"
     }

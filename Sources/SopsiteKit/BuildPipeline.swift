@@ -111,9 +111,10 @@ public enum BuildPipeline {
         // So are the pages the last build recorded.
         let siteFolder = outputPath
         let writing = request.mode == .build && memory == nil
-        let spareCheck: Task<SpareSite?, Never>? = writing ? cacheFolder.map { cache in Task.detached { SpareSite(cache: cache, output: siteFolder) } } : nil
-        let previousPages: Task<[String: PreviousRender.StoredPages], Never>? =
-            writing ? cacheFolder.map { cache in Task.detached { PreviousRender.load(from: cache, output: siteFolder) } } : nil
+        // Each on a thread of its own (`ThreadTask`), not the cooperative pool the build's own steps run on.
+        let spareCheck: ThreadTask<SpareSite?>? = writing ? cacheFolder.map { cache in ThreadTask(background: true) { SpareSite(cache: cache, output: siteFolder) } } : nil
+        let previousPages: ThreadTask<[String: PreviousRender.StoredPages]>? =
+            writing ? cacheFolder.map { cache in ThreadTask(background: true) { PreviousRender.load(from: cache, output: siteFolder) } } : nil
 
         // Ignore-revs and owners files (both optional).
         let ignoredRevisions = source.ignoredRevisions(config)
@@ -140,9 +141,14 @@ public enum BuildPipeline {
         historyOptions.allowShallow = request.allowShallow
         let renderMemory = request.memory
         // Facts learned by earlier builds (in this server's memory, else in the cache folder) are reused.
-        async let historyResult = Task.detached {
+        let historyTask = ThreadTask { [historyOptions] in
             HistoryStage.run(repositoryPath: repositoryPath, options: historyOptions, cacheFolder: cacheFolder, memory: renderMemory)
-        }.value
+        }
+        // The documents' memo (10 MB at 2,000 SOPs) is read from the cache while the content folder is read.
+        let documentsHeader = "sopsite documents; " + BuildCache.binaryIdentity + "; content " + contentRoot.value
+        let storedMemo = renderMemory == nil ? cacheFolder.map { cache in
+            ThreadTask { cache.read(BuildCache.documentsFile).flatMap { DocumentMemo($0, header: documentsHeader) } }
+        } : nil
         var clock = StageClock()
         BuildProgress.current?.report(.started("reading documents and walking the history"))
         let tree = source.contentTree(contentRoot: contentRoot, skipping: [outputPath] + (cacheFolder.map { [$0.folder] } ?? []))
@@ -150,9 +156,12 @@ public enum BuildPipeline {
         // Documents are loaded from the working tree while the history walk runs.
         let loader = DocumentLoader(contentRoot: contentRoot)
         // Files whose bytes an earlier build parsed are not parsed again (in this server's memory, else the cache folder).
-        let documentsHeader = "sopsite documents; " + BuildCache.binaryIdentity + "; content " + contentRoot.value
-        var memo = renderMemory?.documents ?? cacheFolder?.read(BuildCache.documentsFile).flatMap { DocumentMemo($0, header: documentsHeader) }
-            ?? DocumentMemo()
+        var memo: DocumentMemo
+        if let renderMemory {
+            memo = renderMemory.documents
+        } else {
+            memo = await storedMemo?.value ?? DocumentMemo()
+        }
         let remembered = memo.count
         let workingCopies = await loader.loadConcurrently(tree.value.markdown, memo: &memo)
         report.documentsParsed = memo.parsed
@@ -166,7 +175,7 @@ public enum BuildPipeline {
         clock.lap("read and load documents", into: &report)
 
         var history: HistoryIndex
-        let (historyOutcome, historyDuration) = await historyResult
+        let (historyOutcome, historyDuration) = await historyTask.value
         report.timings.append(("history pass (alongside)", Double(historyDuration.components.seconds) + Double(historyDuration.components.attoseconds) / 1e18))
         switch historyOutcome {
         case .success(let result):
@@ -273,6 +282,19 @@ public enum BuildPipeline {
         // build is written. A clean build streams its pages into the staging folder as they are rendered, so a large
         // site is never held in memory whole.
         let writesSite = request.mode == .build && memory == nil && !report.diagnostics.contains { $0.severity == .error }
+        // Templates, sidebar and render keys are made while the spare site's check may still be running.
+        let renderer = SiteRenderer(theme: theme, allowRawHTML: config.allowRawHTML)
+        let publishesRevisions = request.mode == .build && (request.revisionPages ?? config.revisionPages)
+        let prepared: SiteRenderer.Prepared
+        do {
+            prepared = try await renderer.prepare(site, keyed: renderMemory != nil || (writesSite && previousPages != nil),
+                                                  revisions: publishesRevisions)
+        } catch {
+            renderMemory?.finishBuild(succeeded: false)
+            report.diagnostics.append(.error("theme.render", error.description, at: here))
+            return finish(report)
+        }
+        clock.lap("prepare pages (templates, sidebar, render keys)", into: &report)
         var staging: SiteWriter.Staging?
         if writesSite {
             do {
@@ -288,7 +310,7 @@ public enum BuildPipeline {
         // is rendered, through a repository handle of its own (libgit2 handles are not shared between threads).
         var revisionTexts: SiteRenderer.RevisionTexts?
         var revisionFailures: FailureBox?
-        if request.mode == .build, request.revisionPages ?? config.revisionPages {
+        if publishesRevisions {
             let failures = FailureBox()
             revisionTexts = { blobs in
                 var texts: [String: String] = [:]
@@ -318,8 +340,7 @@ public enum BuildPipeline {
                 renderCache = previousRender
             }
             clock.lap("previous pages loaded", into: &report)
-            rendered = try await SiteRenderer(theme: theme, allowRawHTML: config.allowRawHTML)
-                .render(site, revisionTexts: revisionTexts, sink: sink, cache: renderCache)
+            rendered = try await renderer.render(prepared, revisionTexts: revisionTexts, sink: sink, cache: renderCache)
         } catch {
             renderMemory?.finishBuild(succeeded: false)
             staging?.abandon()
@@ -372,7 +393,7 @@ public enum BuildPipeline {
             if let previousRender, let cacheFolder, let record = previousRender.record(filesIn: staging.path, output: outputPath) {
                 background.start { PreviousRender.save(record, to: cacheFolder) }
             }
-            try staging.commit()
+            try staging.commit(background: background)
             report.filesWritten = staging.filesWritten
             report.filesRewritten = staging.filesRewritten
             report.updatedSpareSite = staging.isRecycling
@@ -444,14 +465,15 @@ enum UntilExit {
     static func keep(_ values: [Any]) { lock.withLock { kept.append(values) } }
 }
 
-/// Work a build starts and need not wait for until it ends (writing a cache file).
+/// Work a build starts and need not wait for until it ends (writing a cache file), each on a thread of its own
+/// (`ThreadTask`).
 final class BackgroundWork: @unchecked Sendable {
     // @unchecked: `tasks` is only touched under `lock`.
     private let lock = NSLock()
-    private var tasks: [Task<Void, Never>] = []
+    private var tasks: [ThreadTask<Void>] = []
 
     func start(_ work: @escaping @Sendable () -> Void) {
-        let task = Task.detached(operation: work)
+        let task = ThreadTask(background: true, work)
         lock.withLock { tasks.append(task) }
     }
 

@@ -72,7 +72,27 @@ struct ContentTree {
     /// Reads the content folder. Hidden files and folders (`.git`, `.github`), sopsite's own output and staging folders,
     /// and symbolic links that lead outside the content folder are skipped; nothing outside it is ever read.
     /// - Parameter skipping: absolute folders not to enter (the output folder when it lies inside the content folder).
+    /// `DT_REG`, a directory entry's type for a regular file (Linux and macOS alike).
+    private static let regularFileTypeValue: UInt8 = 8
+
+    /// The names in `folder` with their types as the listing gives them (`DT_REG`, …; 0 when the file system does not
+    /// say); nil when the folder cannot be read.
+    static func entries(of folder: String) -> [(name: String, type: UInt8)]? {
+        guard let stream = opendir(folder) else { return nil }
+        defer { closedir(stream) }
+        var entries: [(name: String, type: UInt8)] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            entries.append((name, entry.pointee.d_type))
+        }
+        return entries
+    }
+
     static func read(repositoryRoot: String, contentRoot: RepoPath, skipping: [String] = []) -> Diagnosed<ContentTree> {
+        let regularFileType = regularFileTypeValue
         let manager = FileManager.default
         let base = contentRoot.value.isEmpty ? repositoryRoot : repositoryRoot + "/" + contentRoot.value
         let realBase = URL(fileURLWithPath: base).resolvingSymlinksInPath().path
@@ -86,20 +106,28 @@ struct ContentTree {
                                                         at: SourceLocation(contentRoot), fix: "move the SOPs into the repository")])
         }
 
+        // Files to read, in walk order: read after the walk, on every processor (2,000 SOPs one by one were a sixth of
+        // a rebuild).
+        var found: [(path: RepoPath, target: String, isMarkdown: Bool)] = []
+
         func visit(_ folder: String, relative: String) {
-            guard let names = try? manager.contentsOfDirectory(atPath: folder) else {
+            guard let entries = Self.entries(of: folder) else {
                 diagnostics.append(.warning("content.unreadable", "cannot read this folder", at: SourceLocation(repoPath(relative))))
                 return
             }
-            for name in names.sorted() where !name.hasPrefix(".") {
+            for (name, type) in entries.sorted(by: { $0.name < $1.name }) where !name.hasPrefix(".") {
                 let full = folder + "/" + name
                 let childRelative = relative.isEmpty ? name : relative + "/" + name
                 let path = repoPath(childRelative)
                 if skipping.contains(where: { full == $0 || full.hasPrefix($0 + ".sopsite-") }) { continue }
-                // One lstat per entry (and a stat of a link's target): FileManager's attributes looked up the owner's
-                // account name for every file.
+                // A regular file as the folder listing says (most entries) needs no lstat; anything else gets one
+                // (and a stat of a link's target). FileManager's attributes looked up the owner's account name.
                 var info = stat()
-                guard lstat(full, &info) == 0 else { continue }
+                if type == regularFileType {
+                    info.st_mode = S_IFREG
+                } else {
+                    guard lstat(full, &info) == 0 else { continue }
+                }
                 let isLink = info.st_mode & S_IFMT == S_IFLNK
                 var target = full
                 if isLink {
@@ -130,18 +158,13 @@ struct ContentTree {
                                                 at: SourceLocation(path), fix: "remove it from the content folder"))
                     continue
                 }
-                guard let data = SourceReader.contents(atPath: target) else {
-                    diagnostics.append(.warning("content.unreadable", "cannot read this file", at: SourceLocation(path)))
-                    continue
-                }
-                let file = SourceFile(path: path, bytes: data)
                 let lower = name.lowercased()
                 if relative.isEmpty, contentRoot.value.isEmpty, repositoryDocuments.contains(lower) { continue }
                 if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") {
-                    tree.markdown.append(file)
+                    found.append((path, target, true))
                 } else if !excludedNames.contains(lower), !(relative.isEmpty && (lower.hasSuffix(".yml") || lower.hasSuffix(".yaml"))) {
                     // YAML at the top of the content folder is configuration; everything else is published as is.
-                    tree.assets.append(file)
+                    found.append((path, target, false))
                 }
             }
         }
@@ -151,6 +174,18 @@ struct ContentTree {
         }
 
         visit(base, relative: "")
+        let contents = ParallelChunks.mapWaiting(found) { chunk in chunk.map { SourceReader.contents(atPath: $0.target) } }.flatMap { $0 }
+        for (file, data) in zip(found, contents) {
+            guard let data else {
+                diagnostics.append(.warning("content.unreadable", "cannot read this file", at: SourceLocation(file.path)))
+                continue
+            }
+            if file.isMarkdown {
+                tree.markdown.append(SourceFile(path: file.path, bytes: data))
+            } else {
+                tree.assets.append(SourceFile(path: file.path, bytes: data))
+            }
+        }
         // Configuration at the top of the repository is read by the pipeline, not by this walk; a link out of the
         // repository is not followed there either (`isOutside`), and is named here so the writer knows why.
         for name in rootConfigurationNames where !contentRoot.value.isEmpty || name.hasPrefix(".") {

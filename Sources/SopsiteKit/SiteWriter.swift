@@ -247,9 +247,11 @@ enum SiteWriter {
         }
 
         /// Marks the folder as sopsite's and swaps it in for `output`.
+        /// - Parameter background: where the spare site's bookkeeping after the swap (recording the new site's 29,000
+        ///   entries at 2,000 SOPs, moving the previous site) runs, when given, instead of before `commit` returns.
         /// - Throws: the first write failure, or a failure to swap (the staging folder is then removed and the
         ///   previous site left in place).
-        func commit() throws {
+        func commit(background: BackgroundWork? = nil) throws {
             let manager = FileManager.default
             var previousSite: String?
             do {
@@ -281,7 +283,9 @@ enum SiteWriter {
                     try manager.moveItem(atPath: path, toPath: output)
                 }
                 if let spare {
-                    spare.keep(previousSite: previousSite, site: inventory(of: files, needed: needed))
+                    let (swapped, neededFolders) = (previousSite, needed)
+                    let keep: @Sendable () -> Void = { spare.keep(previousSite: swapped, site: self.inventory(of: files, needed: neededFolders)) }
+                    if let background { background.start(keep) } else { keep() }
                 } else if let previousSite {
                     try? manager.removeItem(atPath: previousSite)
                 }

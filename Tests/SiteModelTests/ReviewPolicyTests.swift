@@ -64,6 +64,20 @@ import Testing
         }
         for text in texts { #expect(Permalink.slug(text) == Permalink.scalarSlug(text), "\(text.debugDescription)") }
     }
+
+    @Test("page URLs made on bytes are the URLs of the components' scalar slugs")
+    func asciiPageURLs() {
+        var generator = SystemRandomNumberGenerator()
+        var paths = ["", "/", "a", "a//b", "/a/", "..", ".", "./a", "A B/C-D", "x'y/z", "---/a", "a/./b", "Customer Support/Refund.md", "..a/b"]
+        let alphabet = Array("aZ09 -_./'//\t!".unicodeScalars)
+        for _ in 0..<2_000 {
+            paths.append(String(String.UnicodeScalarView((0..<Int.random(in: 0...16, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })))
+        }
+        for path in paths {
+            let parts = path.split(separator: "/").map { Permalink.scalarSlug(String($0)) }
+            #expect(Permalink.page(forContentPath: path) == (parts.isEmpty ? "/" : "/" + parts.joined(separator: "/") + "/"), "\(path.debugDescription)")
+        }
+    }
 }
 
 @Suite struct SlugSafetyTests {
