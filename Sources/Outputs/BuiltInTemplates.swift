@@ -11,7 +11,7 @@ import SOPCore
 struct BuiltInTemplates: Sendable {
     /// Template name → fingerprint of the text the Swift rendering below reproduces.
     static let fingerprints = [
-        "layouts/layout": "f5440ca963e7e9912d2a4022f00754e6",
+        "layouts/layout": "3d6e0cf581c0b990f655b5db4f874b44",
         "layouts/revision": "8dfd438f276b476bec6199327d9162c2",
         "layouts/sop": "342b78436981685386c7d7d2608bede7",
         "partials/badge": "436c7d0be8a7cc1fbd93edba4f21ce3d",
@@ -115,7 +115,7 @@ struct BuiltInTemplates: Sendable {
     static func navigation(_ items: [NavigationItem]) -> String {
         var out = ""
         for process in items {
-            out += navigationProcess(title: process.title, url: process.url, isCurrent: process.isCurrent)
+            out += navigationProcess(title: process.title, url: process.url, isCurrent: process.isCurrent, isPage: process.isPage)
             if process.isCurrent {
                 out += navigationPagesStart
                 let processTitle = escapedNavigationTitle(process.title)
@@ -128,9 +128,9 @@ struct BuiltInTemplates: Sendable {
     }
 
     /// A process's sidebar item up to its pages.
-    static func navigationProcess(title: String, url: String, isCurrent: Bool) -> String {
-        "      <li class=\"nav__process" + (isCurrent ? " is-current" : "") + "\">\n        <a href=\"" + escape(url) + "\">"
-            + escapedNavigationTitle(title) + "</a>\n"
+    static func navigationProcess(title: String, url: String, isCurrent: Bool, isPage: Bool = false) -> String {
+        "      <li class=\"nav__process" + (isCurrent ? " is-current" : "") + "\">\n        <a href=\"" + escape(url) + "\""
+            + (isPage ? " aria-current=\"page\"" : "") + ">" + escapedNavigationTitle(title) + "</a>\n"
     }
 
     static let navigationPagesStart = "        <ul>\n          "

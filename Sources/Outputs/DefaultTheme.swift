@@ -106,7 +106,7 @@ enum DefaultTheme {
     <ul class="nav">
       {{#navigation}}
       <li class="nav__process{{#isCurrent}} is-current{{/isCurrent}}">
-        <a href="{{url}}">{{title}}</a>
+        <a href="{{url}}"{{#isPage}} aria-current="page"{{/isPage}}>{{title}}</a>
         {{#isCurrent}}
         <ul>
           {{#pages}}<li><a href="{{url}}"{{#isCurrent}} aria-current="page"{{/isCurrent}}>{{title}}</a>{{#hasPages}}<ul class="nav__instructions">{{#pages}}<li><a href="{{url}}"{{#isCurrent}} aria-current="page"{{/isCurrent}}>{{title}}</a></li>{{/pages}}</ul>{{/hasPages}}</li>{{/pages}}

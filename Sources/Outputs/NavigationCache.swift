@@ -191,7 +191,7 @@ struct NavigationCache: Sendable {
             }
             items.append(NavigationItem(title: entry.process.title, url: entry.url, isCurrent: true, pages: pages.top[shown].map {
                 Self.item($0, instructions: pages.instructions, current: current)
-            }))
+            }, isPage: entry.process.permalink == current))
         }
         return items
     }
@@ -205,7 +205,11 @@ struct NavigationCache: Sendable {
                 out += entry.collapsedHTML
                 return
             }
-            out += entry.openingHTML
+            // On the process page itself, its link is the current page's.
+            out += entry.process.permalink == permalink
+                ? BuiltInTemplates.navigationProcess(title: entry.process.title, url: entry.url, isCurrent: true, isPage: true)
+                    + BuiltInTemplates.navigationPagesStart
+                : entry.openingHTML
             let processTitle = BuiltInTemplates.escapedNavigationTitle(entry.process.title)
             for index in shown {
                 let page = pages.top[index]

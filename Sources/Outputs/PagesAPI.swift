@@ -7,8 +7,8 @@ import SiteModel
 /// `last_change` and `last_revision` (`{date, author, email, commit}` with `date` in ISO 8601 with the author's UTC
 /// offset, exactly as `git log --format=%aI` prints it; null when not committed), `last_review` (`{date, author, commit,
 /// kind, reviewer, note}`), `status`, `contributors` (`[{name, email, commits}]`, most commits first), `review`
-/// (`{state, next_due (yyyy-MM-dd or null), interval}`), `superseded_by`, `uncommitted` and `history` (every commit,
-/// newest first, with its kind and the revision it made). Sorted by id.
+/// (`{state, next_due (yyyy-MM-dd or null), interval}`), `superseded_by`, `uncommitted` (edits not committed, or never
+/// committed at all) and `history` (every commit, newest first, with its kind and the revision it made). Sorted by id.
 public enum PagesAPI {
     struct Change: Encodable {
         let date: String
@@ -151,7 +151,7 @@ public enum PagesAPI {
                   contributors: page.contributors.map { Contributor(name: $0.name, email: $0.email, commits: $0.commits) },
                   review: Review(state: page.review.state.rawValue, nextDue: page.review.nextDue?.iso,
                                  interval: page.review.interval.description),
-                  supersededBy: page.supersededBy, uncommitted: page.hasUncommittedChanges,
+                  supersededBy: page.supersededBy, uncommitted: page.hasUncommittedChanges || page.history.isEmpty,
                   history: page.history.map {
                       HistoryEntry(commit: $0.commitID, date: $0.instant.iso8601, author: $0.authorName, subject: $0.subject,
                                    kind: $0.kind.rawValue, revision: $0.revision, renamedFrom: $0.renamedFrom?.value)

@@ -45,8 +45,11 @@ struct LayoutView: TemplateView {
 struct NavigationItem: TemplateView {
     let title: String
     let url: String
+    /// The current page is this item or one of its pages (a process: it is open).
     let isCurrent: Bool
     let pages: [NavigationItem]
+    /// The current page is this item itself (a process page: its link is marked `aria-current`).
+    var isPage = false
 
     func child(named name: String) -> Any? {
         switch name {
@@ -54,6 +57,7 @@ struct NavigationItem: TemplateView {
         case "title": present(self.title)
         case "url": present(self.url)
         case "isCurrent": present(self.isCurrent)
+        case "isPage": present(self.isPage)
         case "pages": present(self.pages)
         default: nil
         }

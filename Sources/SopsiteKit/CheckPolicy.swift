@@ -19,11 +19,6 @@ enum CheckPolicy {
                 result.append(.error("owner.missing", "\(document.id) has no owner, so nobody is asked to review it",
                                      at: SourceLocation(document.path, line: 1), fix: "add `owner: <handle>` to its front matter or to its process"))
             }
-            if document.revisionOffset > 0 {
-                result.append(.warning("history.revision-offset", "revision_offset \(document.revisionOffset) shifts the revision numbers shown",
-                                       at: document.location(of: "revision_offset"),
-                                       fix: "keep it only for a document migrated from paper at that revision"))
-            }
             guard let threshold else { continue }
             let review = page.review
             let due = review.nextDue?.iso ?? ""

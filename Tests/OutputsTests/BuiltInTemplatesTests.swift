@@ -88,6 +88,10 @@ import Testing
         let last = try #require(site.pages.first { $0.document.id == "L-\(NavigationCache.limit + 6)" })
         let html = navigation.html(for: last.permalink)
         #expect(html.contains("aria-current=\"page\">Page \(NavigationCache.limit + 6)<") && !html.contains(">Page 0<") && html.contains("A &lt;b&gt;") == false)
+        // A process page marks its own link, and only there.
+        let long = try #require(site.processes.first { $0.key == "long" })
+        #expect(navigation.html(for: long.permalink).contains("<a href=\"../long/\" aria-current=\"page\">Long &amp; &lt;wide&gt;</a>"))
+        #expect(!html.contains("aria-current=\"page\">Long"))
     }
 
     @Test("the revision page in Swift is Mustache's, byte for byte", arguments: [true, false])

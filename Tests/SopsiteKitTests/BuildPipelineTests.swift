@@ -268,6 +268,7 @@ import TestSupport
         let new = try built.page("new")
         #expect(new["commits"] as? Int == 0)
         #expect(new["created"] is NSNull)
+        #expect(new["uncommitted"] as? Bool == true)
         #expect((new["review"] as? [String: Any])?["state"] as? String == "never-reviewed")
         #expect(try built.text("a/index.html").contains("local edits that are not committed"))
         #expect(try built.text("new/index.html").contains("Not committed yet"))
