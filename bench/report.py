@@ -495,7 +495,9 @@ def main():
               f"mkdocs-git-authors-plugin {v.get('mkdocs-git-authors-plugin', '?')} (PyPI, Python {v.get('python', '?')}); "
               f"Pagefind {v.get('pagefind', '?')} (`pagefind_bin`).")
     md.append(f"- **Method**: each tool timed as a whole process with `/usr/bin/time -v` (wall, user+sys CPU of the process tree, "
-              f"peak RSS of its largest process); {v.get('runs', '?')}; output deleted before each run, page cache warm. "
+              f"peak RSS of its largest process); {v.get('runs', '?')}; output deleted before each run, page cache warm "
+              "(sopsite's builds without revision pages run before those with them, so that they do not start among the 29,000 "
+              "inodes the latter delete each run: see `bench/run.sh`). "
               "Peers run by `../shared/bench/run_peers.sh` (its configs and theme); sopsite as "
               "`sopsite build --no-cache --repo REPO --out DIR --now 2026-11-30`, its history pass alone as "
               "`sopsite log --no-cache --repo REPO` with standard output to /dev/null (their and the floor's wall from the shell's microsecond clock, "
