@@ -12,14 +12,19 @@ public final class ThreadTask<Value: Sendable>: @unchecked Sendable {
     private var waiting: [CheckedContinuation<Value, Never>] = []
 
     /// Starts `work` at once.
-    /// - Parameter background: run at a lower priority (nice 10, a tenth of a normal thread's share of a busy
-    ///   processor), for work not needed until later: it then fills the time the build's own steps leave a processor
-    ///   idle (assembling the site runs on one) instead of taking half of it from them.
+    /// - Parameter background: run at a lower priority (10 nice steps below the thread that starts it, at most 19: a
+    ///   tenth of its share of a busy processor), for work not needed until later: it then fills the time the build's
+    ///   own steps leave a processor idle (assembling the site runs on one) instead of taking half of it from them.
+    ///   Relative, so that a build started with `nice` (CI, the benchmark) still puts its background below itself.
     public init(background: Bool = false, _ work: @escaping @Sendable () -> Value) {
+        #if os(Linux)
+        // Linux keeps a nice value per thread (a new thread starts with its creator's); 0 names the calling one.
+        let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        let niceness = background ? min(19, getpriority(which, 0) + 10) : nil
+        #endif
         let thread = Thread { [self] in
             #if os(Linux)
-            // Linux keeps a nice value per thread; 0 names the calling one.
-            if background { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10) }
+            if let niceness { _ = setpriority(which, 0, niceness) }
             #endif
             let value = work()
             let waiters = lock.withLock {
