@@ -124,10 +124,12 @@ public struct PreviewServer: Sendable {
             var byPath: [String: [UInt8]] = [:]
             byPath.reserveCapacity(files.count)
             for file in files { byPath[file.path] = file.bytes }
-            snapshot = SiteSnapshot(files: byPath, hasSite: true, failed: false, problems: [], stamp: stamp)
+            snapshot = SiteSnapshot(files: byPath, hasSite: true, failed: false, problems: [], stamp: stamp,
+                                    warnings: report.diagnostics.count { $0.severity == .warning })
         } else {
             snapshot = SiteSnapshot(files: previous?.files ?? [:], hasSite: previous?.hasSite ?? false, failed: true,
-                                    problems: report.diagnostics, stamp: stamp)
+                                    problems: report.diagnostics, stamp: stamp,
+                                    warnings: report.diagnostics.count { $0.severity == .warning })
         }
         onEvent(.built(Build(number: number, report: report,
                              seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)))

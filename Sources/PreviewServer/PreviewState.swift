@@ -56,6 +56,6 @@ actor PreviewState {
         let errors = snapshot.problems.filter { $0.severity == .error }.count
         let stamp = snapshot.stamp.filter { $0.isLetter || $0.isNumber || $0 == "-" }
         return "event: build\ndata: {\"stamp\":\"\(stamp)\",\"ok\":\(!snapshot.failed),\"errors\":\(errors),"
-            + "\"warnings\":\(snapshot.problems.count - errors)}\n\n"
+            + "\"warnings\":\(snapshot.warnings)}\n\n"
     }
 }

@@ -12,6 +12,8 @@ struct SiteSnapshot: Sendable {
     var problems: [Diagnostic]
     /// Names this build: pages carry it, and a browser reloads when the server announces another one.
     var stamp: String
+    /// Warnings of the latest build, failed or not (a good build's are printed in the terminal, not shown over pages).
+    var warnings = 0
 
     static func empty(stamp: String) -> SiteSnapshot {
         SiteSnapshot(files: [:], hasSite: false, failed: false, problems: [], stamp: stamp)

@@ -76,19 +76,45 @@ struct ContentTree {
     private static let regularFileTypeValue: UInt8 = 8
 
     /// The names in `folder` with their types as the listing gives them (`DT_REG`, …; 0 when the file system does not
-    /// say); nil when the folder cannot be read.
-    static func entries(of folder: String) -> [(name: String, type: UInt8)]? {
+    /// say), and the names that are not UTF-8, written with `\xNN` for their other bytes; nil when the folder cannot be
+    /// read.
+    static func entries(of folder: String) -> (valid: [(name: String, type: UInt8)], notUTF8: [String])? {
         guard let stream = opendir(folder) else { return nil }
         defer { closedir(stream) }
-        var entries: [(name: String, type: UInt8)] = []
+        var entries: [(name: String, type: UInt8)] = [], notUTF8: [String] = []
         while let entry = readdir(stream) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { String(cString: $0) }
+            let bytes = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: UInt8.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
+                    Array(UnsafeBufferPointer(start: $0, count: strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self))))
+                }
+            }
+            guard let name = String(validating: bytes, as: UTF8.self) else {
+                notUTF8.append(escapedName(bytes))
+                continue
             }
             if name == "." || name == ".." { continue }
             entries.append((name, entry.pointee.d_type))
         }
-        return entries
+        return (entries, notUTF8)
+    }
+
+    /// A name's bytes as text: UTF-8 where they are, `\xNN` for each other byte (`caf\xE9.md`).
+    static func escapedName(_ bytes: [UInt8]) -> String {
+        var out = "", start = 0
+        while start < bytes.count {
+            // The longest valid run from `start`, else one byte escaped.
+            var end = bytes.count
+            while end > start, String(validating: bytes[start..<end], as: UTF8.self) == nil { end -= 1 }
+            if end > start {
+                out += String(decoding: bytes[start..<end], as: UTF8.self)
+                start = end
+            } else {
+                let hex = String(bytes[start], radix: 16, uppercase: true)
+                out += "\\x" + (hex.count < 2 ? "0" : "") + hex
+                start += 1
+            }
+        }
+        return out
     }
 
     static func read(repositoryRoot: String, contentRoot: RepoPath, skipping: [String] = []) -> Diagnosed<ContentTree> {
@@ -111,9 +137,15 @@ struct ContentTree {
         var found: [(path: RepoPath, target: String, isMarkdown: Bool)] = []
 
         func visit(_ folder: String, relative: String) {
-            guard let entries = Self.entries(of: folder) else {
+            guard let (entries, notUTF8) = Self.entries(of: folder) else {
                 diagnostics.append(.warning("content.unreadable", "cannot read this folder", at: SourceLocation(repoPath(relative))))
                 return
+            }
+            // Git, URLs and every page's links need text names; such a name was read as another (U+FFFD for its bytes).
+            for name in notUTF8.sorted() where !name.hasPrefix(".") {
+                diagnostics.append(.warning("content.file-name", "this name is not UTF-8 text (bytes shown as \\xNN); it is not read or published",
+                                            at: SourceLocation(repoPath(relative.isEmpty ? name : relative + "/" + name)),
+                                            fix: "rename it with UTF-8 letters (an editor or file manager on a UTF-8 system does)"))
             }
             for (name, type) in entries.sorted(by: { $0.name < $1.name }) where !name.hasPrefix(".") {
                 let full = folder + "/" + name

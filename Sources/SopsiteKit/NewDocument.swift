@@ -183,8 +183,13 @@ public enum NewDocument {
     static func nextID(in folder: RepoPath, contentRoot: RepoPath, ids: [String: RepoPath]) -> String {
         let parsed = ids.compactMap { id, path in NumberedID(id).map { (id: $0, path: path) } }
         let here = parsed.filter { $0.path.isInside(folder) }.map(\.id)
+        let name = folder.relative(to: contentRoot) ?? folder.fileName
+        // Between prefixes as common as each other here (an SOP moved in from another process keeps its id), the one
+        // other processes use least is this process's.
+        var elsewhere: [String: Int] = [:]
+        for (id, path) in parsed where !path.isInside(folder) { elsewhere[id.prefix, default: 0] += 1 }
         var candidate: NumberedID
-        if let pattern = dominantPattern(here) {
+        if let pattern = dominantPattern(here, elsewhere: elsewhere) {
             let numbers = here.filter { $0.prefix == pattern.prefix }
             candidate = NumberedID(prefix: pattern.prefix, number: (numbers.map(\.number).max() ?? 0) + 1,
                                    width: numbers.map(\.width).max() ?? 3)
@@ -194,7 +199,6 @@ public enum NewDocument {
             let lead = site.map { String($0.prefix.split(separator: "-")[0]) } ?? "SOP"
             let width = site?.width ?? 3
             let taken = Set(parsed.map { $0.id.prefix.uppercased() })
-            let name = folder.relative(to: contentRoot) ?? folder.fileName
             let code = processCode(for: name) { taken.contains("\(lead)-\($0)-".uppercased()) }
             candidate = NumberedID(prefix: "\(lead)-\(code)-", number: 1, width: width)
         }
@@ -202,13 +206,16 @@ public enum NewDocument {
         return candidate.text
     }
 
-    /// The prefix most ids share, preferring `SOP…` ids (work instructions, `WI-…`, are not procedures).
-    private static func dominantPattern(_ ids: [NumberedID]) -> NumberedID? {
+    /// The prefix most ids share, preferring `SOP…` ids (work instructions, `WI-…`, are not procedures), then, between
+    /// prefixes as common as each other, the one least used `elsewhere` (prefix → ids with it in other places).
+    private static func dominantPattern(_ ids: [NumberedID], elsewhere: [String: Int] = [:]) -> NumberedID? {
         let counts = Dictionary(grouping: ids, by: \.prefix)
         let best = counts.max { lhs, rhs in
             let (l, r) = (lhs.key.uppercased().hasPrefix("SOP"), rhs.key.uppercased().hasPrefix("SOP"))
             if l != r { return !l }
             if lhs.value.count != rhs.value.count { return lhs.value.count < rhs.value.count }
+            let (le, re) = (elsewhere[lhs.key] ?? 0, elsewhere[rhs.key] ?? 0)
+            if le != re { return le > re }
             return lhs.key > rhs.key
         }
         return best?.value.max { $0.width < $1.width }

@@ -1,7 +1,7 @@
 import Foundation
 import Git
 import SOPCore
-import SopsiteKit
+@testable import SopsiteKit
 import Testing
 import TestSupport
 
@@ -343,6 +343,23 @@ import TestSupport
         let built = try await build(repo)
         #expect(built.report.succeeded)
         #expect(built.found() == ["content/ops/pipe.md content.not-a-file"])
+    }
+
+    @Test("a file name that is not UTF-8 is named with its bytes escaped and skipped, not reported as unreadable")
+    func nonUTF8Name() async throws {
+        let repo = try GitFixture()
+        try repo.commit("Add", by: .alice, at: "2025-01-10T09:00:00+00:00", write: [
+            "content/ops/_process.md": Self.process, "content/ops/a.md": "# A\n",
+        ])
+        // "café.md" in Latin-1: the é is the single byte E9.
+        let name = Array((repo.path + "/content/ops/caf").utf8) + [0xE9] + Array(".md".utf8)
+        let descriptor = (name.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) }
+        #expect(descriptor >= 0)
+        close(descriptor)
+        let built = try await build(repo)
+        #expect(built.report.succeeded)
+        #expect(built.found() == ["content/ops/caf\\xE9.md content.file-name"])
+        #expect(ContentTree.escapedName(Array("a".utf8) + [0xFF, 0x0A] + Array("é".utf8)) == "a\\xFF\né")
     }
 
     @Test("../ in link and image paths: warnings on their lines, nothing outside the content folder copied or read")

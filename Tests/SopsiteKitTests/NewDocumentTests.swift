@@ -44,6 +44,16 @@ import TestSupport
         #expect(next.text.contains("owner: sofia\n"))
     }
 
+    @Test("between prefixes as common as each other, the process's own wins over that of an SOP moved in from another process")
+    func movedInID() throws {
+        let folder = try repository()
+        // Hiring holds SOP-HR-001 and, moved in from customer support, SOP-CS-004: HR is used nowhere else.
+        try folder.write("content/hiring/moved.md", "---\nid: SOP-CS-004\ntitle: Moved in\n---\nx\n")
+        let plan = try NewDocument.procedure(title: "How to check references", process: "hiring", owner: nil, id: nil,
+                                             repository: folder.path, content: nil)
+        #expect(plan.id == "SOP-HR-002")
+    }
+
     @Test("an existing file is never overwritten: neither by a new plan nor by a plan made before the file appeared")
     func neverOverwrites() throws {
         let folder = try repository()
