@@ -73,7 +73,7 @@ struct ContentTree {
     /// and symbolic links that lead outside the content folder are skipped; nothing outside it is ever read.
     /// - Parameter skipping: absolute folders not to enter (the output folder when it lies inside the content folder).
     /// `DT_REG`, a directory entry's type for a regular file (Linux and macOS alike).
-    private static let regularFileTypeValue: UInt8 = 8
+    private static let regularFileType: UInt8 = 8
 
     /// The names in `folder` with their types as the listing gives them (`DT_REG`, …; 0 when the file system does not
     /// say), and the names that are not UTF-8, written with `\xNN` for their other bytes; nil when the folder cannot be
@@ -118,7 +118,6 @@ struct ContentTree {
     }
 
     static func read(repositoryRoot: String, contentRoot: RepoPath, skipping: [String] = []) -> Diagnosed<ContentTree> {
-        let regularFileType = regularFileTypeValue
         let manager = FileManager.default
         let base = contentRoot.value.isEmpty ? repositoryRoot : repositoryRoot + "/" + contentRoot.value
         let realBase = URL(fileURLWithPath: base).resolvingSymlinksInPath().path
@@ -155,7 +154,7 @@ struct ContentTree {
                 // A regular file as the folder listing says (most entries) needs no lstat; anything else gets one
                 // (and a stat of a link's target). FileManager's attributes looked up the owner's account name.
                 var info = stat()
-                if type == regularFileType {
+                if type == Self.regularFileType {
                     info.st_mode = S_IFREG
                 } else {
                     guard lstat(full, &info) == 0 else { continue }
