@@ -51,17 +51,19 @@ extension SearchIndex.Entry {
     }
 
     /// How many terms a packed list holds: its non-empty pieces between unit separators (as `split` counts them).
+    /// Read on the contiguous bytes: every cached entry is counted on each rebuild (5 MB at 2,000 SOPs).
     static func termCount(_ packed: String) -> Int {
-        var count = 0, pieceLength = 0
-        for byte in packed.utf8 {
-            if byte == 0x1F {
-                if pieceLength > 0 { count += 1 }
-                pieceLength = 0
-            } else {
-                pieceLength += 1
+        var packed = packed
+        return packed.withUTF8 { bytes in
+            var count = 0, previousWasSeparator = true
+            for byte in bytes {
+                let isSeparator = byte == 0x1F
+                // A piece ends where a separator follows a byte that is not one.
+                count &+= (isSeparator && !previousWasSeparator) ? 1 : 0
+                previousWasSeparator = isSeparator
             }
+            return count + (previousWasSeparator ? 0 : 1)
         }
-        return count + (pieceLength > 0 ? 1 : 0)
     }
 
     init?(reading reader: inout CacheRecordReader) {

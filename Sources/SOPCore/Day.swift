@@ -39,11 +39,24 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     /// Parses `yyyy-MM-dd` strictly; `nil` for anything else or an impossible date.
     public init?(iso string: some StringProtocol) {
-        let parts = string.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), (1...Day.daysIn(month: m, year: y)).contains(d)
-        else { return nil }
+        // On bytes: every cached search entry's due day is read on each rebuild, and splitting into substrings cost
+        // microseconds a day. Ten ASCII bytes, digits but for the two dashes (no sign, as `Int` would allow).
+        var y = 0, m = 0, d = 0, position = 0
+        for byte in string.utf8 {
+            switch position {
+            case 4, 7:
+                guard byte == UInt8(ascii: "-") else { return nil }
+            case 0..<10:
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                let digit = Int(byte - 0x30)
+                if position < 4 { y = y * 10 + digit } else if position < 7 { m = m * 10 + digit } else { d = d * 10 + digit }
+            default:
+                return nil
+            }
+            position += 1
+        }
+        guard position == 10 else { return nil }
+        guard (1...12).contains(m), (1...Day.daysIn(month: m, year: y)).contains(d) else { return nil }
         self.init(y, m, d)
     }
 

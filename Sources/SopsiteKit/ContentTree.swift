@@ -118,7 +118,6 @@ struct ContentTree {
     }
 
     static func read(repositoryRoot: String, contentRoot: RepoPath, skipping: [String] = []) -> Diagnosed<ContentTree> {
-        let manager = FileManager.default
         let base = contentRoot.value.isEmpty ? repositoryRoot : repositoryRoot + "/" + contentRoot.value
         let realBase = URL(fileURLWithPath: base).resolvingSymlinksInPath().path
         var tree = ContentTree()

@@ -74,7 +74,7 @@ enum SiteWriter {
                 spare.claim()
                 path = spare.path
                 recycled = inventory
-                folders = Set(inventory.folders.keys.map { $0.isEmpty ? spare.path : spare.path + "/" + $0 })
+                folders = Set(inventory.folderPaths.map { $0.isEmpty ? spare.path : spare.path + "/" + $0 })
             } else {
                 path = output + SiteWriter.stagingInfix + suffix
                 recycled = nil
@@ -100,10 +100,10 @@ enum SiteWriter {
                     let isNew = lock.withLock { produced.insert(file.path).inserted }
                     if let recycled {
                         // The spare already holds these bytes (it was checked to be as recorded): nothing to do.
-                        if let kept = recycled.files[file.path], kept.size == Int64(file.bytes.count), SiteWriter.holds(target, file.bytes) {
+                        if let kept = recycled.file(file.path), kept.size == Int64(file.bytes.count), SiteWriter.holds(target, file.bytes) {
                             continue
                         }
-                        if recycled.folders[file.path] != nil { removeFolder(target) }
+                        if recycled.folder(file.path) != nil { removeFolder(target) }
                         touch(file: file.path)
                     }
                     let parent = (target as NSString).deletingLastPathComponent
@@ -141,10 +141,10 @@ enum SiteWriter {
             guard files.allSatisfy({ SiteWriter.isPlainRelative($0.path) }) else { return false }
             lock.withLock { produced.formUnion(files.map(\.path)) }
             for (relative, identity) in files {
-                if let recycled, recycled.files[relative] == identity { continue }
+                if let recycled, recycled.file(relative) == identity { continue }
                 let target = path + "/" + relative
                 guard SiteInventory.identity(at: output + "/" + relative, folder: false) == identity else { return false }
-                if recycled?.folders[relative] != nil { removeFolder(target) }
+                if recycled?.folder(relative) != nil { removeFolder(target) }
                 do { try makeFolder((target as NSString).deletingLastPathComponent) } catch { return false }
                 if recycled != nil { touch(file: relative) }
                 unlink(target)
@@ -174,27 +174,28 @@ enum SiteWriter {
         func inventory(of files: Set<String>, needed: Set<String>?) -> SiteInventory? {
             guard let recycled else { return SiteInventory.take(files: files, in: output) }
             let (touchedFiles, touchedFolders) = lock.withLock { (self.touchedFiles, self.touchedFolders) }
-            // Starts from the spare's record (no rehashing of 44,000 entries), then drops, adds and takes again.
+            // Starts from the spare's record (its order and entries kept), then drops, adds and takes again.
             var inventory = recycled
             if let needed {
-                inventory.files = inventory.files.filter { files.contains($0.key) }
-                inventory.folders = inventory.folders.filter { needed.contains($0.key) }
-                for file in files where inventory.files[file] == nil {
-                    guard !file.contains("\n"), let identity = SiteInventory.identity(at: output + "/" + file, folder: false) else { return nil }
-                    inventory.files[file] = identity
+                for (path, isFolder) in recycled.livePaths where !(isFolder ? needed.contains(path) : files.contains(path)) {
+                    inventory.set(path, folder: isFolder, nil)
                 }
-                for folder in needed where inventory.folders[folder] == nil {
+                for folder in needed where inventory.folder(folder) == nil {
                     guard let identity = SiteInventory.identity(at: folder.isEmpty ? output : output + "/" + folder, folder: true) else { return nil }
-                    inventory.folders[folder] = identity
+                    inventory.set(folder, folder: true, identity)
+                }
+                for file in files where inventory.file(file) == nil {
+                    guard !file.contains("\n"), let identity = SiteInventory.identity(at: output + "/" + file, folder: false) else { return nil }
+                    inventory.set(file, folder: false, identity)
                 }
             }
             for file in touchedFiles where files.contains(file) {
                 guard let identity = SiteInventory.identity(at: output + "/" + file, folder: false) else { return nil }
-                inventory.files[file] = identity
+                inventory.set(file, folder: false, identity)
             }
-            for folder in touchedFolders where needed?.contains(folder) ?? (inventory.folders[folder] != nil) {
+            for folder in touchedFolders where needed?.contains(folder) ?? (inventory.folder(folder) != nil) {
                 guard let identity = SiteInventory.identity(at: folder.isEmpty ? output : output + "/" + folder, folder: true) else { return nil }
-                inventory.folders[folder] = identity
+                inventory.set(folder, folder: true, identity)
             }
             return inventory
         }
@@ -260,7 +261,7 @@ enum SiteWriter {
                 let files = lock.withLock { produced.union([marker]) }
                 // The folders the new site needs; nil when it has exactly the spare's files (then the same folders).
                 var needed: Set<String>?
-                if let recycled, files.count != recycled.files.count || !files.allSatisfy({ recycled.files[$0] != nil }) {
+                if let recycled, files.count != recycled.fileCount || !files.allSatisfy({ recycled.file($0) != nil }) {
                     needed = SiteInventory.folders(holding: files)
                     removeLeftovers(of: recycled, keeping: files, needed: needed!)
                 }
@@ -300,11 +301,12 @@ enum SiteWriter {
 
         /// Removes from a spare site what the new site does not have: files, then folders left empty, deepest first.
         private func removeLeftovers(of recycled: SiteInventory, keeping files: Set<String>, needed: Set<String>) {
-            for file in recycled.files.keys where !files.contains(file) {
+            let live = recycled.livePaths
+            for (file, isFolder) in live where !isFolder && !files.contains(file) {
                 unlink(path + "/" + file)
                 touch(file: file)
             }
-            for folder in recycled.folders.keys.sorted(by: { $0.utf8.count > $1.utf8.count }) where !needed.contains(folder) {
+            for (folder, _) in live.filter({ $0.isFolder && !needed.contains($0.path) }).sorted(by: { $0.path.utf8.count > $1.path.utf8.count }) {
                 rmdir(path + "/" + folder)
                 touchFolder(path + "/" + folder)
             }
@@ -318,9 +320,14 @@ enum SiteWriter {
 
     /// True for `a/b.html`: not empty, not absolute, no empty, `.` or `..` component, no NUL.
     static func isPlainRelative(_ path: String) -> Bool {
+        isPlainRelative(path.utf8)
+    }
+
+    /// `isPlainRelative` on a path's UTF-8 bytes (a spare site's record is checked as it is read).
+    static func isPlainRelative(_ bytes: some Sequence<UInt8>) -> Bool {
         // On bytes, one pass: every page's path is checked on every build.
         var componentStart = true, dots = 0, empty = true
-        for byte in path.utf8 {
+        for byte in bytes {
             switch byte {
             case 0: return false
             case UInt8(ascii: "/"):

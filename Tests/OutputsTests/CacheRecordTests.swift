@@ -73,4 +73,11 @@ import Testing
             _ = RenderedPages(reading: &reader)
         }
     }
+
+    @Test("a packed term list counts its non-empty pieces, as split does")
+    func termCount() {
+        for packed in ["", "\u{1F}", "a", "a\u{1F}b", "\u{1F}a\u{1F}\u{1F}b\u{1F}", "été\u{1F}x", "\u{1F}\u{1F}", "ab\u{1F}"] {
+            #expect(SearchIndex.Entry.termCount(packed) == packed.utf8.split(separator: 0x1F).count, "\(Array(packed.utf8))")
+        }
+    }
 }

@@ -33,9 +33,17 @@ import Testing
         #expect(Instant(iso8601: expected) == instant)
     }
 
-    @Test("strict day parsing", arguments: ["2025-02-29", "2025-13-01", "25-01-01", "2025-1-1", "2025-01-01T00:00:00Z"])
+    @Test("strict day parsing", arguments: ["2025-02-29", "2025-13-01", "25-01-01", "2025-1-1", "2025-01-01T00:00:00Z", "+123-01-01", "-123-01-01",
+                                               "2025-01-0x", "2025-00-10", "2025_01_01", "２０２５-01-01", ""])
     func badDays(text: String) {
         #expect(Day(iso: text) == nil)
+    }
+
+    @Test("good days parse to their fields and back", arguments: ["2024-02-29", "0001-01-01", "1969-12-31", "9999-12-31", "2025-11-30"])
+    func goodDays(text: String) throws {
+        let day = try #require(Day(iso: text))
+        #expect(day.iso == text)
+        #expect(Day(iso: Substring(text)) == day)
     }
 
     @Test("front matter splits with the lines it starts on")
