@@ -388,67 +388,82 @@ public enum SearchIndex {
 
         // Terms (postings, then term and typo shards) and documents (records, document shards, facets) are independent:
         // made side by side, so the index, which waits for every page's entry, holds up the end of a build less. The
-        // postings are gathered in two halves of the terms (by a bit of each term's hash), each sorted, then merged.
-        struct DocumentPart { var files: [OutputFile] = []; var docShardSize = 1 }
-        let halves = ResultSlots<TermHalf>(count: 2), documentResult = ResultSlots<DocumentPart>(count: 1)
-        DispatchQueue.concurrentPerform(iterations: 3) { job in
+        // postings are gathered for two halves of the documents, then the later half's are appended to the earlier's.
+        // The document shards likewise, in two halves: a fixed number of documents each, from the average record size.
+        @Sendable func record(_ entry: Entry) -> DocumentRecord {
+            DocumentRecord(id: entry.id, title: entry.title, url: entry.url, kind: kinds.firstIndex(of: entry.kind) ?? 0,
+                           process: entry.processKey.flatMap { processNumber[$0] }, owner: entry.owner.flatMap { ownerNumber[$0.handle] },
+                           state: entry.state.flatMap { states.firstIndex(of: $0) }, due: entry.due?.iso,
+                           status: entry.lifecycle, tags: entry.tags, text: entry.passages)
+        }
+        let recordBytes = entries.reduce(0) {
+            $0 + DocumentRecord.estimatedBytes(id: $1.id, title: $1.title, url: $1.url, tags: $1.tags, text: $1.passages)
+        }
+        let averageRecord = entries.isEmpty ? 1 : recordBytes / entries.count
+        let docShardSize = max(1, min(256, layout.docShardBytes / max(1, averageRecord)))
+        let halves = ResultSlots<PostingsTable>(count: 2), documentParts = ResultSlots<[OutputFile]>(count: 2)
+        let middle = entries.count / 2
+        DispatchQueue.concurrentPerform(iterations: 4) { job in
             if job < 2 {
-                // Postings: term → (document, weight), documents ascending because entries are walked in order. Each
-                // half keeps the terms whose hash has its top bit, found by their bytes (`PostingsTable`).
+                // Postings: term → (document, weight), documents ascending because entries are walked in order; terms
+                // found by their bytes (`PostingsTable`).
                 var table = PostingsTable()
-                for (number, entry) in entries.enumerated() {
+                for number in job == 0 ? 0..<middle : middle..<entries.count {
+                    let entry = entries[number]
                     // Split on bytes, in place: splitting the string by characters was a quarter of the index's time.
                     var packed = entry.packedTerms
                     packed.withUTF8 { bytes in
                         var start = 0, term = 0
-                        for end in 0...bytes.count where end == bytes.count || bytes[end] == 0x1F {
+                        while start < bytes.count, term < entry.weights.count {
+                            var end = start
+                            while end < bytes.count, bytes[end] != 0x1F { end += 1 }
                             // Empty pieces are no terms (as `split` leaves them out); each term has its weight.
-                            if end > start, term < entry.weights.count {
+                            if end > start {
                                 let piece = UnsafeBufferPointer(rebasing: bytes[start..<end])
-                                let hash = TermTable.hash(piece)
-                                if Int(hash >> 63) == job { table.add(piece, hash: hash, document: number, weight: Int(entry.weights[term])) }
+                                table.add(piece, hash: TermTable.hash(piece), document: number, weight: Int(entry.weights[term]))
                                 term += 1
                             }
                             start = end + 1
                         }
                     }
                 }
-                let order = table.terms.utf16Order()
-                var half = TermHalf(terms: order.map(table.terms.term(at:)), documents: order.map { table.packed[$0].count },
-                                    postings: order.map { Self.encode(packed: table.packed[$0]) })
-                // Typo order's keys (first scalar, scalar count) once per term, not per comparison.
-                let keys = half.terms.map(Self.typoKey)
-                half.typos = half.terms.indices.filter { keys[$0].candidate }.sorted {
-                    let (a, b) = (keys[$0], keys[$1])
-                    if a.first != b.first { return a.first < b.first }
-                    if a.count != b.count { return a.count < b.count }
-                    return SearchText.utf16Less(half.terms[$0], half.terms[$1])
-                }
-                halves.store(half, at: job)
+                halves.store(table, at: job)
             } else {
+                // The document shards, half each (the last half with the facets).
                 var files: [OutputFile] = []
-                // Document shards: a fixed number of documents each, from the average record size.
-                let records = entries.map { entry in
-                    DocumentRecord(id: entry.id, title: entry.title, url: entry.url, kind: kinds.firstIndex(of: entry.kind) ?? 0,
-                                   process: entry.processKey.flatMap { processNumber[$0] }, owner: entry.owner.flatMap { ownerNumber[$0.handle] },
-                                   state: entry.state.flatMap { states.firstIndex(of: $0) }, due: entry.due?.iso,
-                                   status: entry.lifecycle, tags: entry.tags, text: entry.passages)
+                let shards = (entries.count + docShardSize - 1) / docShardSize
+                let mine = job == 2 ? 0..<(shards / 2) : (shards / 2)..<shards
+                let first = mine.lowerBound * docShardSize, end = min(entries.count, mine.upperBound * docShardSize)
+                let records = entries[first..<end].map(record)
+                for number in mine {
+                    let from = number * docShardSize - first
+                    files.append(file("docs-\(number)", json: DocumentShard(docs: Array(records[from..<min(from + docShardSize, records.count)])).json))
                 }
-                let averageRecord = records.isEmpty ? 1 : records.map(\.estimatedBytes).reduce(0, +) / records.count
-                let docShardSize = max(1, min(256, layout.docShardBytes / max(1, averageRecord)))
-                for (number, first) in stride(from: 0, to: records.count, by: docShardSize).enumerated() {
-                    files.append(file("docs-\(number)", json: DocumentShard(docs: Array(records[first..<min(first + docShardSize, records.count)])).json))
+                if job == 3 {
+                    let all = entries.map(record)
+                    files.append(file("facets", json: Facets(process: all.map(\.process), owner: all.map(\.owner), kind: all.map(\.kind),
+                                                             state: all.map(\.state), due: entries.map { $0.due?.daysSinceEpoch }).json))
                 }
-
-                files.append(file("facets", json: Facets(process: records.map(\.process), owner: records.map(\.owner), kind: records.map(\.kind),
-                                                         state: records.map(\.state), due: entries.map { $0.due?.daysSinceEpoch }).json))
-                documentResult.store(DocumentPart(files: files, docShardSize: docShardSize), at: 0)
+                documentParts.store(files, at: job - 2)
             }
         }
-        let termPart = Self.termShards(merging: halves.collect(), layout: layout)
-        let documentPart = documentResult.collect()[0]
-        var files = termPart.files + documentPart.files
-        let (termShardKeys, typoShardKeys, docShardSize) = (termPart.termShardKeys, termPart.typoShardKeys, documentPart.docShardSize)
+        let collected = halves.collect()
+        var table = collected[0]
+        table.append(collected[1])
+        let order = table.terms.utf16Order()
+        var all = TermList(terms: order.map(table.terms.term(at:)), documents: order.map { table.packed[$0].count },
+                           postings: order.map { Self.encode(packed: table.packed[$0]) })
+        // Typo order's keys (first scalar, scalar count) once per term, not per comparison.
+        let keys = all.terms.map(Self.typoKey)
+        all.typos = all.terms.indices.filter { keys[$0].candidate }.sorted {
+            let (a, b) = (keys[$0], keys[$1])
+            if a.first != b.first { return a.first < b.first }
+            if a.count != b.count { return a.count < b.count }
+            return SearchText.utf16Less(all.terms[$0], all.terms[$1])
+        }
+        let termPart = Self.termShards(all, layout: layout)
+        var files = termPart.files + documentParts.collect().joined()
+        let (termShardKeys, typoShardKeys) = (termPart.termShardKeys, termPart.typoShardKeys)
 
         // The manifest names the build, so the client can ask for shards of this build and not a cached older one.
         var hash = Fingerprint()
@@ -464,8 +479,8 @@ public enum SearchIndex {
         return files.sorted { $0.path < $1.path }
     }
 
-    /// Half of the index's terms (see `build`).
-    private struct TermHalf {
+    /// The index's terms (see `build`).
+    private struct TermList {
         /// Terms in UTF-16 order, with their document counts and encoded postings.
         var terms: [String] = []
         var documents: [Int] = []
@@ -481,31 +496,9 @@ public enum SearchIndex {
         var count = 0
     }
 
-    /// The term and typo shards of two halves of the terms (disjoint), merged into one order each.
-    private static func termShards(merging halves: [TermHalf], layout: Layout) -> TermPart {
-        var terms: [String] = [], documentCounts: [Int] = [], postings: [String] = []
-        var mergedIndex = halves.map { [Int](repeating: 0, count: $0.terms.count) }
-        var next = [0, 0]
-        while next[0] < halves[0].terms.count || next[1] < halves[1].terms.count {
-            let side = next[1] == halves[1].terms.count
-                || (next[0] < halves[0].terms.count && SearchText.utf16Less(halves[0].terms[next[0]], halves[1].terms[next[1]])) ? 0 : 1
-            let index = next[side]
-            mergedIndex[side][index] = terms.count
-            terms.append(halves[side].terms[index])
-            documentCounts.append(halves[side].documents[index])
-            postings.append(halves[side].postings[index])
-            next[side] += 1
-        }
-        var typoTerms: [Int] = []
-        next = [0, 0]
-        while next[0] < halves[0].typos.count || next[1] < halves[1].typos.count {
-            let side = next[1] == halves[1].typos.count
-                || (next[0] < halves[0].typos.count
-                    && typoLess(halves[0].terms[halves[0].typos[next[0]]], halves[1].terms[halves[1].typos[next[1]]])) ? 0 : 1
-            typoTerms.append(mergedIndex[side][halves[side].typos[next[side]]])
-            next[side] += 1
-        }
-
+    /// The term and typo shards of the index's terms.
+    private static func termShards(_ list: TermList, layout: Layout) -> TermPart {
+        let (terms, documentCounts, postings, typoTerms) = (list.terms, list.documents, list.postings, list.typos)
         var part = TermPart(count: terms.count)
         // Term shards: ranges of the sorted term list, each term with its document count and postings, so that the
         // one file a word needs has all the word needs.
@@ -628,8 +621,8 @@ public enum SearchIndex {
         let tags: [String]
         let text: [String]
 
-        /// About the record's JSON size: its strings plus 100 bytes of keys, numbers and punctuation.
-        var estimatedBytes: Int {
+        /// About a record's JSON size: its strings plus 100 bytes of keys, numbers and punctuation.
+        static func estimatedBytes(id: String, title: String, url: String, tags: [String], text: [String]) -> Int {
             100 + id.utf8.count + title.utf8.count + url.utf8.count + tags.reduce(0) { $0 + $1.utf8.count + 3 }
                 + text.reduce(0) { $0 + $1.utf8.count + 3 }
         }
@@ -855,6 +848,13 @@ struct TermTable {
         }
     }
 
+    /// Each term in the order added: its index, bytes and hash.
+    func forEach(_ body: (Int, UnsafeBufferPointer<UInt8>, UInt64) -> Void) {
+        arena.withUnsafeBufferPointer { arena in
+            for (index, range) in ranges.enumerated() { body(index, UnsafeBufferPointer(rebasing: arena[range]), hashes[index]) }
+        }
+    }
+
     func term(at index: Int) -> String {
         String(decoding: arena[ranges[index]], as: UTF8.self)
     }
@@ -896,6 +896,14 @@ struct PostingsTable {
             packed.append([posting])
         } else {
             packed[index].append(posting)
+        }
+    }
+
+    /// Adds the postings of `later`, whose documents all come after this table's (both ascending).
+    mutating func append(_ later: PostingsTable) {
+        later.terms.forEach { index, bytes, hash in
+            let (at, added) = terms.index(of: bytes, hash: hash)
+            if added { packed.append(later.packed[index]) } else { packed[at] += later.packed[index] }
         }
     }
 }

@@ -66,7 +66,11 @@ public struct ReviewEvidence: Sendable, Equatable {
 }
 
 /// An SOP (procedure, work instruction or policy) joined with its history and review status.
-public struct SOPPage: Sendable {
+///
+/// A class, not a struct: a page is immutable once assembled, and the site's lists (by process, by id, by owner,
+/// the dashboard's) hold the same 2,000 pages many times over; as a struct every copy retained each of its fields,
+/// and copying and sorting them was most of assembling a site.
+public final class SOPPage: Sendable {
     public let document: Document
     public let permalink: String
     /// Newest first, as `git log --follow` lists them; empty when not committed.
@@ -81,6 +85,12 @@ public struct SOPPage: Sendable {
     public let hasUncommittedChanges: Bool
     /// Ids of the documents that supersede this one.
     public let supersededBy: [String]
+
+    public init(document: Document, permalink: String, history: [ChangeFacts], contributors: [ContributorFacts], review: ReviewStatus,
+                reviews: [ReviewEvidence], owner: Owner?, hasUncommittedChanges: Bool, supersededBy: [String]) {
+        (self.document, self.permalink, self.history, self.contributors, self.review) = (document, permalink, history, contributors, review)
+        (self.reviews, self.owner, self.hasUncommittedChanges, self.supersededBy) = (reviews, owner, hasUncommittedChanges, supersededBy)
+    }
 
     /// Revisions: commits that created the file or changed its body, plus `revision_offset`; 0 when not committed.
     public var revision: Int { history.isEmpty ? 0 : history.count { $0.kind.isRevision } + document.revisionOffset }
