@@ -32,8 +32,8 @@ enum SiteWriter {
     /// arrive in batches, from several tasks at once, and are written at once so that a large site is never held in
     /// memory whole; `commit` swaps it in, `abandon` removes it.
     final class Staging: @unchecked Sendable {
-        // @unchecked: the mutable state (`folders`, `produced`, `failure`, `rewritten`, `touchedFiles`, `touchedFolders`) is only touched under `lock`;
-        // the rest is immutable.
+        // @unchecked: the mutable state (`folders`, `producedInSpare`, `producedInSpareCount`, `produced`, `failure`,
+        // `rewritten`, `touchedFiles`, `touchedFolders`) is only touched under `lock`; the rest is immutable.
         let output: String
         let path: String
         private let retired: String
@@ -43,6 +43,10 @@ enum SiteWriter {
         private let recycled: SiteInventory?
         private let lock = NSLock()
         private var folders: Set<String>
+        /// The site's files so far: those the spare has, by their position in `recycled` (a rebuild produces all
+        /// 23,000 again, and a set of their paths cost more than the rest of linking them); any other, by path.
+        private var producedInSpare: [Bool] = []
+        private var producedInSpareCount = 0
         private var produced: Set<String> = []
         private var failure: Error?
         private var rewritten = 0
@@ -52,9 +56,35 @@ enum SiteWriter {
         private var touchedFolders: Set<String> = [""]
 
         /// The site's files so far, written or reused (each once, however often it was tried).
-        var filesWritten: Int { lock.withLock { produced.count } }
+        var filesWritten: Int { lock.withLock { producedInSpareCount + produced.count } }
         /// True when the site already has a file at `path` (relative), written or reused.
-        func holdsFile(_ path: String) -> Bool { lock.withLock { produced.contains(path) } }
+        func holdsFile(_ path: String) -> Bool {
+            lock.withLock { recycled?.filePosition(path).map { producedInSpare[$0] } ?? produced.contains(path) }
+        }
+
+        /// Notes `path` as one of the site's files; false when it already was. Called under `lock`.
+        private func markProduced(_ path: String) -> Bool {
+            guard let at = recycled?.filePosition(path) else { return produced.insert(path).inserted }
+            return markProduced(at: at)
+        }
+
+        private func markProduced(at position: Int) -> Bool {
+            guard !producedInSpare[position] else { return false }
+            producedInSpare[position] = true
+            producedInSpareCount += 1
+            return true
+        }
+
+        /// Every file of the site (relative paths).
+        private func allProduced() -> Set<String> {
+            lock.withLock {
+                var all = produced
+                if let recycled {
+                    for (position, entry) in recycled.entries.enumerated() where producedInSpare[position] { all.insert(entry.path) }
+                }
+                return all
+            }
+        }
         /// Files whose bytes had to be written (the others were the previous site's, linked or kept).
         var filesRewritten: Int { lock.withLock { rewritten } }
         /// True when the build updates the cache's spare site instead of a fresh folder.
@@ -74,6 +104,7 @@ enum SiteWriter {
                 spare.claim()
                 path = spare.path
                 recycled = inventory
+                producedInSpare = [Bool](repeating: false, count: inventory.entries.count)
                 folders = Set(inventory.folderPaths.map { $0.isEmpty ? spare.path : spare.path + "/" + $0 })
             } else {
                 path = output + SiteWriter.stagingInfix + suffix
@@ -97,7 +128,7 @@ enum SiteWriter {
                 do {
                     guard SiteWriter.isPlainRelative(file.path) else { throw UnsafePath(path: file.path) }
                     let target = path + "/" + file.path
-                    let isNew = lock.withLock { produced.insert(file.path).inserted }
+                    let isNew = lock.withLock { markProduced(file.path) }
                     if let recycled {
                         // The spare already holds these bytes (it was checked to be as recorded): nothing to do.
                         if let kept = recycled.file(file.path), kept.size == Int64(file.bytes.count), SiteWriter.holds(target, file.bytes) {
@@ -138,10 +169,23 @@ enum SiteWriter {
         /// `output` if it is still that file there. False (having linked some, which later writes replace) when one
         /// is neither.
         func link(_ files: [(path: String, identity: SiteInventory.Identity)]) -> Bool {
-            guard files.allSatisfy({ SiteWriter.isPlainRelative($0.path) }) else { return false }
-            lock.withLock { produced.formUnion(files.map(\.path)) }
-            for (relative, identity) in files {
-                if let recycled, recycled.file(relative) == identity { continue }
+            // Files the spare already holds as that same file: noted, nothing else (their paths were checked as plain
+            // when the spare's record was read).
+            var kept: [Int] = [], others: [(path: String, identity: SiteInventory.Identity)] = []
+            kept.reserveCapacity(files.count)
+            for file in files {
+                if let recycled, let at = recycled.filePosition(file.path), recycled.entries[at].identity == file.identity {
+                    kept.append(at)
+                } else {
+                    others.append(file)
+                }
+            }
+            guard others.allSatisfy({ SiteWriter.isPlainRelative($0.path) }) else { return false }
+            lock.withLock {
+                for at in kept { _ = markProduced(at: at) }
+                for file in others { _ = markProduced(file.path) }
+            }
+            for (relative, identity) in others {
                 let target = path + "/" + relative
                 guard SiteInventory.identity(at: output + "/" + relative, folder: false) == identity else { return false }
                 if recycled?.folder(relative) != nil { removeFolder(target) }
@@ -170,13 +214,15 @@ enum SiteWriter {
         /// The inventory of the site just swapped in at `output` holding `files`: the spare's recorded entries, with
         /// those the build touched taken again (the root always: the swap gave it a new parent); every entry taken when
         /// the site was written into a fresh folder. Nil when an entry cannot be taken.
-        /// - Parameter needed: the folders holding `files`; nil when `files` are exactly the spare's.
-        func inventory(of files: Set<String>, needed: Set<String>?) -> SiteInventory? {
-            guard let recycled else { return SiteInventory.take(files: files, in: output) }
+        /// - Parameters:
+        ///   - files: nil when they are exactly the spare's.
+        ///   - needed: the folders holding `files`; nil when `files` are exactly the spare's.
+        func inventory(of files: Set<String>?, needed: Set<String>?) -> SiteInventory? {
+            guard let recycled else { return files.flatMap { SiteInventory.take(files: $0, in: output) } }
             let (touchedFiles, touchedFolders) = lock.withLock { (self.touchedFiles, self.touchedFolders) }
             // Starts from the spare's record (its order and entries kept), then drops, adds and takes again.
             var inventory = recycled
-            if let needed {
+            if let needed, let files {
                 for (path, isFolder) in recycled.livePaths where !(isFolder ? needed.contains(path) : files.contains(path)) {
                     inventory.set(path, folder: isFolder, nil)
                 }
@@ -189,7 +235,7 @@ enum SiteWriter {
                     inventory.set(file, folder: false, identity)
                 }
             }
-            for file in touchedFiles where files.contains(file) {
+            for file in touchedFiles where files?.contains(file) ?? true {
                 guard let identity = SiteInventory.identity(at: output + "/" + file, folder: false) else { return nil }
                 inventory.set(file, folder: false, identity)
             }
@@ -258,10 +304,14 @@ enum SiteWriter {
             do {
                 if let failure = lock.withLock({ failure }) { throw failure }
                 let marker = BuildPipeline.markerFileName
-                let files = lock.withLock { produced.union([marker]) }
-                // The folders the new site needs; nil when it has exactly the spare's files (then the same folders).
+                // The site's files; nil when they are exactly the spare's (then the same folders are needed).
+                let exact = lock.withLock {
+                    _ = markProduced(marker)
+                    return recycled != nil && produced.isEmpty && producedInSpareCount == recycled?.fileCount
+                }
+                let files = exact ? nil : allProduced()
                 var needed: Set<String>?
-                if let recycled, files.count != recycled.fileCount || !files.allSatisfy({ recycled.file($0) != nil }) {
+                if let recycled, let files {
                     needed = SiteInventory.folders(holding: files)
                     removeLeftovers(of: recycled, keeping: files, needed: needed!)
                 }

@@ -43,6 +43,12 @@ struct SiteInventory {
         return entries[at].identity
     }
 
+    /// The position in `entries` of the file at `path`; nil when there is no such file.
+    func filePosition(_ path: String) -> Int? {
+        guard let at = positions[path], !entries[at].isFolder, entries[at].identity != nil else { return nil }
+        return at
+    }
+
     /// The folder's identity; nil when there is no such folder.
     func folder(_ path: String) -> Identity? {
         guard let at = positions[path], entries[at].isFolder else { return nil }
