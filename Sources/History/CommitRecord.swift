@@ -115,7 +115,12 @@ public struct DocumentHistory: Sendable {
     /// The newest commit that was a revision (created or content change).
     public var lastRevision: CommitRecord? { commits.first { $0.kind.isRevision } }
     /// Number of revisions (commits that created the file or changed its body).
-    public var revisionCount: Int { commits.count { $0.kind.isRevision } }
+    public var revisionCount: Int {
+        // By index: the closure form copied every record (eight strings retained) to read its kind.
+        var count = 0
+        for index in commits.indices where commits[index].kind.isRevision { count += 1 }
+        return count
+    }
 
     /// Paths the document had before, newest first, without repeats.
     public var previousPaths: [RepoPath] {
@@ -137,13 +142,15 @@ public struct DocumentHistory: Sendable {
     public var contributors: [Contributor] {
         var order: [String] = []
         var counts: [String: (name: String, email: String, commits: Int)] = [:]
-        for commit in commits {
-            let key = commit.authorEmail.lowercased()
+        for index in commits.indices {
+            let email = commits[index].authorEmail
+            // Most addresses are lower-case ASCII already: Unicode lower-casing each commit's was a tenth of assembly.
+            let key = email.utf8.allSatisfy({ $0 < 0x80 && !(0x41...0x5A).contains($0) }) ? email : email.lowercased()
             if let existing = counts[key] {
                 counts[key] = (existing.name, existing.email, existing.commits + 1)
             } else {
                 order.append(key)
-                counts[key] = (commit.authorName, commit.authorEmail, 1)
+                counts[key] = (commits[index].authorName, email, 1)
             }
         }
         return order.compactMap { counts[$0] }

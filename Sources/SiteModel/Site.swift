@@ -437,7 +437,10 @@ public struct Site: Sendable {
                            reviewerEmail: $0.reviewerEmail.isEmpty ? nil : $0.reviewerEmail, commitID: $0.commitID,
                            subject: $0.subject, note: $0.note.isEmpty ? nil : $0.note)
         }
-        evidence.sort { ($0.instant?.secondsSinceEpoch ?? 0, $0.commitID ?? "") > ($1.instant?.secondsSinceEpoch ?? 0, $1.commitID ?? "") }
+        evidence.sort { a, b in
+            let (x, y) = (a.instant?.secondsSinceEpoch ?? 0, b.instant?.secondsSinceEpoch ?? 0)
+            return x != y ? x > y : (a.commitID ?? "") > (b.commitID ?? "")
+        }
         if let written = document.lastReviewed, evidence.first.map({ written > $0.day }) ?? true {
             evidence.insert(ReviewEvidence(kind: .frontMatter, day: written, instant: nil, reviewer: nil, reviewerEmail: nil,
                                            commitID: nil, subject: nil, note: nil), at: 0)
