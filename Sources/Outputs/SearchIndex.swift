@@ -451,10 +451,19 @@ public enum SearchIndex {
         var table = collected[0]
         table.append(collected[1])
         let order = table.terms.utf16Order()
-        var all = TermList(terms: order.map(table.terms.term(at:)), documents: order.map { table.packed[$0].count },
-                           postings: order.map { Self.encode(packed: table.packed[$0]) })
-        // Typo order's keys (first scalar, scalar count) once per term, not per comparison.
-        let keys = all.terms.map(Self.typoKey)
+        // Each term's postings encoded, and its typo key (first scalar, scalar count, found once per term, not per
+        // comparison), for two halves of the sorted terms side by side.
+        let merged = table, middleTerm = order.count / 2
+        let encodedHalves = ResultSlots<(terms: [String], postings: [String], keys: [(first: UInt32, count: Int, candidate: Bool)])>(count: 2)
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            let terms = (half == 0 ? order[..<middleTerm] : order[middleTerm...]).map(merged.terms.term(at:))
+            let postings = (half == 0 ? order[..<middleTerm] : order[middleTerm...]).map { Self.encode(packed: merged.packed[$0]) }
+            encodedHalves.store((terms, postings, terms.map(Self.typoKey)), at: half)
+        }
+        let encoded = encodedHalves.collect()
+        var all = TermList(terms: encoded[0].terms + encoded[1].terms, documents: order.map { table.packed[$0].count },
+                           postings: encoded[0].postings + encoded[1].postings)
+        let keys = encoded[0].keys + encoded[1].keys
         all.typos = all.terms.indices.filter { keys[$0].candidate }.sorted {
             let (a, b) = (keys[$0], keys[$1])
             if a.first != b.first { return a.first < b.first }
@@ -502,38 +511,65 @@ public enum SearchIndex {
         var part = TermPart(count: terms.count)
         // Term shards: ranges of the sorted term list, each term with its document count and postings, so that the
         // one file a word needs has all the word needs.
+        var termRanges: [Range<Int>] = []
         var start = 0
         while start < terms.count {
             var end = start
             var bytes = 0
             while end < terms.count, end == start || bytes < layout.termShardBytes {
-                bytes += terms[end].utf8.count + 4 + String(documentCounts[end]).count + 1 + postings[end].utf8.count + 3
+                bytes += terms[end].utf8.count + 4 + decimalLength(documentCounts[end]) + 1 + postings[end].utf8.count + 3
                 end += 1
             }
             part.termShardKeys.append(start == 0 ? "" : separator(after: terms[start - 1], upTo: terms[start]))
-            part.files.append(file("terms-\(part.termShardKeys.count - 1)", json: TermShard(terms: Array(terms[start..<end]),
-                                                                                       documents: Array(documentCounts[start..<end]),
-                                                                                       postings: Array(postings[start..<end])).json))
+            termRanges.append(start..<end)
             start = end
         }
 
         // Typo shards: the terms a misspelt word may mean, ordered by first character, then length, so that a word
         // of n characters needs only the terms of n - 1 to n + 1 characters that begin as it does.
+        var typoRanges: [Range<Int>] = []
         start = 0
         while start < typoTerms.count {
             var end = start
             var bytes = 0
             while end < typoTerms.count, end == start || bytes < layout.typoShardBytes {
-                bytes += terms[typoTerms[end]].utf8.count + 4 + String(documentCounts[typoTerms[end]]).count
+                bytes += terms[typoTerms[end]].utf8.count + 4 + decimalLength(documentCounts[typoTerms[end]])
                 end += 1
             }
             part.typoShardKeys.append(start == 0 ? "" : terms[typoTerms[start]])
-            let shard = typoTerms[start..<end]
-            part.files.append(file("typos-\(part.typoShardKeys.count - 1)", json: TypoShard(terms: shard.map { terms[$0] },
-                                                                                      documents: shard.map { documentCounts[$0] }).json))
+            typoRanges.append(start..<end)
             start = end
         }
+
+        // The files' JSON: the term shards in two halves and the typo shards, side by side.
+        let (middle, termShards, typoShards) = (termRanges.count / 2, termRanges, typoRanges)
+        let written = ResultSlots<[OutputFile]>(count: 3)
+        DispatchQueue.concurrentPerform(iterations: 3) { job in
+            if job < 2 {
+                written.store((job == 0 ? 0..<middle : middle..<termShards.count).map { number in
+                    let range = termShards[number]
+                    return file("terms-\(number)", json: TermShard(terms: Array(terms[range]), documents: Array(documentCounts[range]),
+                                                                 postings: Array(postings[range])).json)
+                }, at: job)
+            } else {
+                written.store(typoShards.enumerated().map { number, range in
+                    let shard = typoTerms[range]
+                    return file("typos-\(number)", json: TypoShard(terms: shard.map { terms[$0] }, documents: shard.map { documentCounts[$0] }).json)
+                }, at: job)
+            }
+        }
+        part.files = Array(written.collect().joined())
         return part
+    }
+
+    /// The number of digits of a count (as `String(count).count`, without making the string).
+    static func decimalLength(_ value: Int) -> Int {
+        var length = value < 0 ? 2 : 1, rest = abs(value)
+        while rest >= 10 {
+            rest /= 10
+            length += 1
+        }
+        return length
     }
 
     // MARK: File shapes (README, "Search index format")
