@@ -284,7 +284,12 @@ public struct DocumentMemo: Sendable {
     }
 
     /// The binary cache form (`CacheRecordWriter`), after a header naming what the documents were loaded with.
-    public func bytes(header: String) -> [UInt8] {
+    public func bytes(header: String) -> [UInt8] { writer(header: header).bytes }
+
+    /// `bytes(header:)` as the parts they are written in (see `CacheRecordWriter.pieces`).
+    public func pieces(header: String) -> [ArraySlice<UInt8>] { writer(header: header).pieces }
+
+    private func writer(header: String) -> CacheRecordWriter {
         var writer = CacheRecordWriter()
         writer.reserve(loaded.values.reduce(1_024) { $0 + ($1.record?.count ?? 8_192) + 64 })
         writer.string(header)
@@ -301,7 +306,7 @@ public struct DocumentMemo: Sendable {
             writer.count(entry.result.diagnostics.count)
             for diagnostic in entry.result.diagnostics { diagnostic.write(to: &writer) }
         }
-        return writer.bytes
+        return writer
     }
 
     /// nil when the bytes are not a whole memo written with the same header.

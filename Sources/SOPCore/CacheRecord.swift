@@ -3,17 +3,32 @@
 /// form is written and read in a few tens of milliseconds. Not an output format: nothing outside the cache reads it.
 /// (Types of later stages add `write(to:)` and `init?(reading:)` beside their definitions.)
 public struct CacheRecordWriter {
-    public private(set) var bytes: [UInt8] = []
+    /// What is being written now; earlier parts are in `finished`.
+    private var buffer: [UInt8] = []
+    private var finished: [ArraySlice<UInt8>] = []
 
     public init() {}
+
+    /// Everything written, in order, as the parts it was written in: records passed on whole (`append(record:)`) stay
+    /// the slices they were, so a 10 MB cache file written again is not copied into one buffer first.
+    public var pieces: [ArraySlice<UInt8>] { buffer.isEmpty ? finished : finished + [buffer[...]] }
+
+    /// Everything written, joined.
+    public var bytes: [UInt8] {
+        guard !finished.isEmpty else { return buffer }
+        var joined: [UInt8] = []
+        joined.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+        for piece in pieces { joined.append(contentsOf: piece) }
+        return joined
+    }
 
     public mutating func count(_ value: UInt64) {
         var value = value
         while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            buffer.append(UInt8(truncatingIfNeeded: value) | 0x80)
             value >>= 7
         }
-        bytes.append(UInt8(value))
+        buffer.append(UInt8(value))
     }
 
     public mutating func count(_ value: Int) { count(UInt64(max(0, value))) }
@@ -22,26 +37,34 @@ public struct CacheRecordWriter {
 
     public mutating func string(_ text: String) {
         count(text.utf8.count)
-        bytes.append(contentsOf: text.utf8)
+        buffer.append(contentsOf: text.utf8)
     }
 
     public mutating func optional(_ text: String?) {
         if let text {
-            bytes.append(1)
+            buffer.append(1)
             string(text)
         } else {
-            bytes.append(0)
+            buffer.append(0)
         }
     }
 
     /// Raw bytes, their count written separately by the caller.
-    public mutating func append(_ raw: [UInt8]) { bytes.append(contentsOf: raw) }
+    public mutating func append(_ raw: [UInt8]) { buffer.append(contentsOf: raw) }
 
     /// Bytes a reader took from a record this writer's way (`CacheRecordReader.bytes(from:)`): an entry of an earlier
     /// cache file copied unchanged instead of encoded again.
-    public mutating func append(record: ArraySlice<UInt8>) { bytes.append(contentsOf: record) }
+    /// Bytes written as they are: a record read earlier, passed on. Large ones are kept as the slice they are.
+    public mutating func append(record: ArraySlice<UInt8>) {
+        guard record.count >= 4_096 else { return buffer.append(contentsOf: record) }
+        if !buffer.isEmpty {
+            finished.append(buffer[...])
+            buffer = []
+        }
+        finished.append(record)
+    }
 
-    public mutating func reserve(_ count: Int) { bytes.reserveCapacity(count) }
+    public mutating func reserve(_ count: Int) { buffer.reserveCapacity(count) }
 
     public mutating func strings(_ list: [String]) {
         count(list.count)

@@ -28,6 +28,45 @@ public struct Fingerprint: Sendable {
         return text.withUTF8 { bulkChecksum(UnsafeRawBufferPointer($0)) }
     }
 
+    /// `bulkChecksum` of the bytes of `pieces` one after the other (as if joined), without joining them.
+    public static func bulkChecksum(pieces: [ArraySlice<UInt8>]) -> String {
+        var a: UInt64 = 0x9E3779B97F4A7C15 ^ UInt64(pieces.reduce(0) { $0 + $1.count }), b: UInt64 = 0xC2B2AE3D27D4EB4F
+        // A block of 16 bytes split between two pieces is put together here first.
+        var carry: [UInt8] = []
+        carry.reserveCapacity(16)
+        func block(_ buffer: UnsafeRawBufferPointer, at offset: Int) {
+            a = (a ^ buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x9FB21C651E98DF25
+            a ^= a >> 29
+            b = (b ^ buffer.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)) &* 0xD6E8FEB86659FD93
+            b ^= b >> 29
+        }
+        for piece in pieces {
+            piece.withUnsafeBytes { buffer in
+                var offset = 0
+                if !carry.isEmpty {
+                    offset = min(16 - carry.count, buffer.count)
+                    carry.append(contentsOf: buffer[..<offset])
+                    guard carry.count == 16 else { return }
+                    carry.withUnsafeBytes { block($0, at: 0) }
+                    carry.removeAll(keepingCapacity: true)
+                }
+                while offset + 16 <= buffer.count {
+                    block(buffer, at: offset)
+                    offset += 16
+                }
+                carry.append(contentsOf: buffer[offset...])
+            }
+        }
+        for byte in carry {
+            a = (a ^ UInt64(byte)) &* 0x9FB21C651E98DF25
+            a ^= a >> 29
+        }
+        var fingerprint = Fingerprint()
+        fingerprint.a ^= a
+        fingerprint.b ^= b
+        return fingerprint.hex
+    }
+
     private static func bulkChecksum(_ buffer: UnsafeRawBufferPointer) -> String {
         var a: UInt64 = 0x9E3779B97F4A7C15 ^ UInt64(buffer.count), b: UInt64 = 0xC2B2AE3D27D4EB4F
         var offset = 0
@@ -105,7 +144,17 @@ public struct Fingerprint: Sendable {
             x ^= x >> 33; x = x &* 0xff51afd7ed558ccd; x ^= x >> 33; x = x &* 0xc4ceb9fe1a85ec53; x ^= x >> 33
             return x
         }
-        let high = String(mix(a), radix: 16), low = String(mix(b ^ a), radix: 16)
-        return String(repeating: "0", count: 16 - high.count) + high + String(repeating: "0", count: 16 - low.count) + low
+        // 32 lower-case hex digits written into place (`String(radix:)` and padding made four strings per call, and
+        // every file's checksum is written out on every build).
+        let (high, low) = (mix(a), mix(b ^ a))
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            let digits: StaticString = "0123456789abcdef"
+            for index in 0..<16 {
+                let shift = UInt64(60 - 4 * index)
+                buffer[index] = digits.utf8Start[Int((high >> shift) & 15)]
+                buffer[16 + index] = digits.utf8Start[Int((low >> shift) & 15)]
+            }
+            return 32
+        }
     }
 }

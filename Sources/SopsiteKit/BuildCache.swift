@@ -93,25 +93,37 @@ struct BuildCache {
         return complete ? bytes : nil
     }
 
-    /// Writes `parts` one after the other into a new file at `path`; false when any write fails.
-    private static func write(_ parts: [[UInt8]], to path: String) -> Bool {
+    /// Writes `parts` one after the other into a new file at `path`, through one buffer of a megabyte (thousands of
+    /// small parts cost no call each, and large ones no joined copy); false when any write fails.
+    private static func write(_ parts: [ArraySlice<UInt8>], to path: String) -> Bool {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return false }
         defer { close(descriptor) }
-        for part in parts {
-            let complete = part.withUnsafeBytes { buffer -> Bool in
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 20)
+        func flush() -> Bool {
+            defer { buffer.removeAll(keepingCapacity: true) }
+            return buffer.withUnsafeBytes { bytes -> Bool in
                 var done = 0
-                while done < buffer.count, let base = buffer.baseAddress {
-                    let wrote = Foundation.write(descriptor, base + done, buffer.count - done)
+                while done < bytes.count, let base = bytes.baseAddress {
+                    let wrote = Foundation.write(descriptor, base + done, bytes.count - done)
                     if wrote < 0, errno == EINTR { continue }
                     guard wrote > 0 else { return false }
                     done += wrote
                 }
                 return true
             }
-            guard complete else { return false }
         }
-        return true
+        for part in parts {
+            var rest = part
+            while !rest.isEmpty {
+                let taken = rest.prefix(buffer.capacity - buffer.count)
+                buffer.append(contentsOf: taken)
+                rest = rest.dropFirst(taken.count)
+                if buffer.count == buffer.capacity, !flush() { return false }
+            }
+        }
+        return flush()
     }
 
     func remove(_ name: String) {
@@ -132,6 +144,11 @@ struct BuildCache {
     /// Writes a cache file whole or not at all (a temporary file renamed over the old one); failures are ignored, as a
     /// missing cache only costs time.
     func write(_ bytes: [UInt8], to name: String) {
+        write(pieces: [bytes[...]], to: name)
+    }
+
+    /// `write(_:to:)` of the bytes of `pieces` one after the other (a `CacheRecordWriter`'s), without joining them.
+    func write(pieces: [ArraySlice<UInt8>], to name: String) {
         let manager = FileManager.default
         do {
             try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -142,8 +159,8 @@ struct BuildCache {
             }
             let temporary = folder + "/." + name + ".\(ProcessInfo.processInfo.processIdentifier)"
             // The checksum line, then the bytes, written as they are (not joined and copied into `Data`: 10 MB files).
-            let header = Array((Self.checksumPrefix + Fingerprint.bulkChecksum(bytes) + "\n").utf8)
-            guard Self.write([header, bytes], to: temporary), rename(temporary, folder + "/" + name) == 0 else {
+            let header = Array((Self.checksumPrefix + Fingerprint.bulkChecksum(pieces: pieces) + "\n").utf8)
+            guard Self.write([header[...]] + pieces, to: temporary), rename(temporary, folder + "/" + name) == 0 else {
                 unlink(temporary)
                 return
             }
@@ -189,7 +206,12 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
             (self.version, self.output, self.sops) = (version, output, sops)
         }
 
-        var bytes: [UInt8] {
+        var bytes: [UInt8] { writer.bytes }
+
+        /// `bytes` as the parts they are written in (see `CacheRecordWriter.pieces`).
+        var pieces: [ArraySlice<UInt8>] { writer.pieces }
+
+        private var writer: CacheRecordWriter {
             var writer = CacheRecordWriter()
             writer.reserve(sops.values.reduce(1_024) { $0 + ($1.record?.count ?? 8_192) + 64 })
             writer.string(version)
@@ -210,7 +232,7 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
                     writer.integer(file.modified)
                 }
             }
-            return writer.bytes
+            return writer
         }
 
         /// nil when the bytes are not a whole manifest.
@@ -294,7 +316,7 @@ final class PreviousRender: RenderCache, @unchecked Sendable {
     /// Writes a record (10 MB at 2,000 SOPs: done while the site is swapped in). Key order is left to the
     /// dictionary: the cache is not output, and sorting was a tenth of a rebuild.
     static func save(_ manifest: Manifest, to cache: BuildCache) {
-        cache.write(manifest.bytes, to: BuildCache.pagesFile)
+        cache.write(pieces: manifest.pieces, to: BuildCache.pagesFile)
     }
 }
 

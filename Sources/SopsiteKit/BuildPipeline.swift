@@ -170,7 +170,7 @@ public enum BuildPipeline {
         } else if let cacheFolder, memo.parsed > 0 || memo.count != remembered {
             // Written while the build goes on (10 MB at 2,000 SOPs); the build returns only when it is done.
             let remembered = memo
-            background.start { cacheFolder.write(remembered.bytes(header: documentsHeader), to: BuildCache.documentsFile) }
+            background.start { cacheFolder.write(pieces: remembered.pieces(header: documentsHeader), to: BuildCache.documentsFile) }
         }
         clock.lap("read and load documents", into: &report)
 
