@@ -159,7 +159,8 @@ struct SiteInventory {
     /// caught where that link's own folder is checked.
     func matches(_ root: String) -> Bool {
         guard fileCount + folderCount == entries.count, let first = entries.first, first.path.isEmpty, first.isFolder else { return false }
-        let base = Foundation.open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        // Not through a link: a spare moved elsewhere and linked back would be written there, and swapped in as a link.
+        let base = Foundation.open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard base >= 0 else { return false }
         defer { close(base) }
         // Groups: positions of the folder entries, each group running to the next.
@@ -379,7 +380,11 @@ final class SpareSite: @unchecked Sendable {
         // next used.)
         let front = cache.read(Self.frontRecord).flatMap(SiteInventory.root(ofSerialised:))
         self.front = front != nil && front?.identity == SiteInventory.identity(at: output, folder: true) ? front?.rest : nil
-        let recorded = cache.read(Self.spareRecord).flatMap(SiteInventory.init(serialised:))
+        // The spare is used only beside the site the cache recorded: the pages a build reuses are known to be in the
+        // spare by the identities that site's build recorded. After the output was replaced (a `--no-cache` build, or
+        // a site written there by other means) those say nothing, and a page edited by hand in the spare, keeping its
+        // size and time, would be published again; so the spare goes and every page is written afresh once.
+        let recorded = self.front == nil ? nil : cache.read(Self.spareRecord).flatMap(SiteInventory.init(serialised:))
         if let recorded, recorded.matches(path) {
             inventory = recorded
         } else {

@@ -260,6 +260,11 @@ import TestSupport
             ("a file added to the published site", { try Data("stray".utf8).write(to: URL(fileURLWithPath: site + "/support/stray.html")) }),
             ("a file added at the top of the published site", { try Data("stray".utf8).write(to: URL(fileURLWithPath: site + "/stray.html")) }),
             ("the record removed, as by a build killed while updating the spare", { try FileManager.default.removeItem(atPath: cache + "/site-spare.txt") }),
+            ("the spare moved elsewhere and linked back", {
+                // The moved folder keeps its inode and times: only the link in its place tells it apart.
+                try FileManager.default.moveItem(atPath: cache + "/site-spare", toPath: out.path + "/elsewhere")
+                try FileManager.default.createSymbolicLink(atPath: cache + "/site-spare", withDestinationPath: out.path + "/elsewhere")
+            }),
             ("a well-formed record naming a file outside the spare", {
                 // With a right checksum: only the check of each path keeps the cleanup from removing cache/victim.txt.
                 try Data("keep me".utf8).write(to: URL(fileURLWithPath: cache + "/victim.txt"))
@@ -276,14 +281,41 @@ import TestSupport
             // Twice more: the published site becomes the spare only at the next build.
             _ = try await expectSameAsFullBuild(repo, output: site, cache: cache, "\(what): before")
             try tamper()
+            let linkedBefore = what.contains("linked back") ? OutputSafetyTests.snapshot(out.path + "/elsewhere") : [:]
             for round in 1...2 {
                 let report = try await expectSameAsFullBuild(repo, output: site, cache: cache, "\(what), build \(round)")
                 #expect(!FileManager.default.fileExists(atPath: site + "/support/stray.html"), "\(what)")
                 #expect(!FileManager.default.fileExists(atPath: site + "/stray.html"), "\(what)")
                 #expect(!what.contains("outside") || FileManager.default.fileExists(atPath: cache + "/victim.txt"), "\(what)")
                 _ = report
+                // Nothing was written through the link, and the output is a folder, not the link swapped in.
+                if what.contains("linked back") {
+                    #expect(OutputSafetyTests.snapshot(out.path + "/elsewhere") == linkedBefore, "nothing written through the link")
+                    #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: site)) == nil, "the output is not the link")
+                }
             }
         }
+
+        // A page of the spare edited in place keeping its size and time (it is also the published page: the two are
+        // hard links) is invisible to a cached build; a `--no-cache` build repairs the output, and the next cached build
+        // must not bring the edit back from the spare.
+        for round in 1...3 { _ = try await expectSameAsFullBuild(repo, output: site, cache: cache, "before an edit that keeps size and time, \(round)") }
+        let spared = cache + "/site-spare/" + page
+        var info = stat()
+        var published = stat()
+        #expect(lstat(spared, &info) == 0 && lstat(site + "/" + page, &published) == 0)
+        #expect(info.st_ino == published.st_ino, "the spare's page is a hard link of the published one")
+        var bytes = try #require(FileManager.default.contents(atPath: spared))
+        let title = try #require(bytes.firstRange(of: Data("<title>".utf8)))
+        bytes.replaceSubrange(title, with: Data("<titlX>".utf8))
+        let handle = try #require(FileHandle(forWritingAtPath: spared))
+        try handle.write(contentsOf: bytes)
+        try handle.close()
+        var times = [info.st_atim, info.st_mtim]
+        #expect(utimensat(AT_FDCWD, spared, &times, 0) == 0)
+        let repaired = await build(repo, into: site, cache: nil)
+        #expect(repaired.succeeded)
+        for round in 1...2 { _ = try await expectSameAsFullBuild(repo, output: site, cache: cache, "after a --no-cache build, cached build \(round)") }
     }
 
     @Test("a corrupt or foreign cache is ignored, never trusted")
