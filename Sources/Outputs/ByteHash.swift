@@ -1,8 +1,7 @@
 /// The one 64-bit hash of byte strings for the tables a build keeps (search terms, interned diff lines): the bytes
 /// eight at a time (the last few packed into one word, with the length), each word mixed in by a multiply and a
-/// rotation, finished by MurmurHash3's finaliser so that the low bits (a table's slot) and the top bit (the search
-/// index's half of a term) depend on every byte. Byte by byte (FNV-1a) it was a multiply per byte. No output depends
-/// on its values.
+/// rotation, finished by MurmurHash3's finaliser so that the low bits (a table's slot) depend on every byte. Byte by
+/// byte (FNV-1a) it was a multiply per byte. No output depends on its values.
 enum ByteHash {
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)

@@ -846,7 +846,7 @@ struct TermTable {
 
     var count: Int { ranges.count }
 
-    /// `ByteHash.hash`: the slot is its low bits, a half of the index's terms its top bit.
+    /// `ByteHash.hash`: the slot is its low bits.
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 { ByteHash.hash(bytes) }
 
     /// The index of the term `bytes` (not empty), added when new; `hash` is `hash(bytes)`.
