@@ -390,11 +390,16 @@ public enum SearchIndex {
         // made side by side, so the index, which waits for every page's entry, holds up the end of a build less. The
         // postings are gathered for two halves of the documents, then the later half's are appended to the earlier's.
         // The document shards likewise, in two halves: a fixed number of documents each, from the average record size.
+        // A document's facets by number: in its record, and in the facets file.
+        @Sendable func facets(_ entry: Entry) -> (process: Int?, owner: Int?, kind: Int, state: Int?) {
+            (entry.processKey.flatMap { processNumber[$0] }, entry.owner.flatMap { ownerNumber[$0.handle] },
+             kinds.firstIndex(of: entry.kind) ?? 0, entry.state.flatMap { states.firstIndex(of: $0) })
+        }
         @Sendable func record(_ entry: Entry) -> DocumentRecord {
-            DocumentRecord(id: entry.id, title: entry.title, url: entry.url, kind: kinds.firstIndex(of: entry.kind) ?? 0,
-                           process: entry.processKey.flatMap { processNumber[$0] }, owner: entry.owner.flatMap { ownerNumber[$0.handle] },
-                           state: entry.state.flatMap { states.firstIndex(of: $0) }, due: entry.due?.iso,
-                           status: entry.lifecycle, tags: entry.tags, text: entry.passages)
+            let numbers = facets(entry)
+            return DocumentRecord(id: entry.id, title: entry.title, url: entry.url, kind: numbers.kind, process: numbers.process,
+                                  owner: numbers.owner, state: numbers.state, due: entry.due?.iso, status: entry.lifecycle,
+                                  tags: entry.tags, text: entry.passages)
         }
         let recordBytes = entries.reduce(0) {
             $0 + DocumentRecord.estimatedBytes(id: $1.id, title: $1.title, url: $1.url, tags: $1.tags, text: $1.passages)
@@ -440,7 +445,7 @@ public enum SearchIndex {
                     files.append(file("docs-\(number)", json: DocumentShard(docs: Array(records[from..<min(from + docShardSize, records.count)])).json))
                 }
                 if job == 3 {
-                    let all = entries.map(record)
+                    let all = entries.map(facets)
                     files.append(file("facets", json: Facets(process: all.map(\.process), owner: all.map(\.owner), kind: all.map(\.kind),
                                                              state: all.map(\.state), due: entries.map { $0.due?.daysSinceEpoch }).json))
                 }
